@@ -1,0 +1,26 @@
+# Two entry points for a fresh machine: `make run` (product) and `make test` (tests). See README.md.
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup setup-dev run test lint eval bench
+
+setup:
+	bash scripts/install.sh
+
+setup-dev:
+	bash scripts/install.sh --dev --browser
+
+run: setup
+	$(BIN)/planbot run
+
+test: setup-dev
+	$(BIN)/python -m pytest
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/mypy rag api bot eval planbot
+
+eval:
+	$(BIN)/planbot eval --compare-baseline
+
+bench:
+	$(BIN)/planbot bench

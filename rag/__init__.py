@@ -1,0 +1,1 @@
+"""Core library of Trợ lý Kế hoạch: ingestion, retrieval, grounded answering."""

