@@ -1,0 +1,1 @@
+"""Language-model layer: model files (assets), generators (llama.cpp, OpenAI-compatible, transformers)."""
