@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+log = logging.getLogger(__name__)
+
+from rag.answering import AnswerEngine, Event
+from rag.catalog import Catalog, tree_outline
 from rag.config import Settings
-from rag.interfaces import Embedder, Generator, VectorStore
+from rag.directives import DirectiveRegistry
+from rag.embeddings import build_embedder
+from rag.errors import NotFoundError, PlanbotError
+from rag.ingest import Ingestor
+from rag.interfaces import Embedder, Generator
+from rag.lexical import LexicalIndex
+from rag.retrieval import FILTER_KEYS, Retriever, validate_filters
+from rag.store import ChromaStore
 from rag.types import (
     Answer,
     ChatTurn,
@@ -21,7 +36,7 @@ from rag.types import (
     Section,
 )
 
-FILTER_KEYS = frozenset({"province", "year", "issuer", "doc_id"})
+__all__ = ["FILTER_KEYS", "Assistant", "DocumentDetail", "StreamEvent"]
 
 
 class StreamEvent(BaseModel):
@@ -40,18 +55,61 @@ class DocumentDetail(BaseModel):
 
 
 class Assistant:
-    """Wires ingestion, retrieval and answering. Heavy parts load lazily (on first use)."""
+    """Wires ingestion, retrieval and answering. Heavy parts (Chroma, embedder, model) load on first use."""
 
     def __init__(
         self,
         settings: Settings,
         *,
         embedder: Embedder | None = None,
-        store: VectorStore | None = None,
+        store: ChromaStore | None = None,
         generator: Generator | None = None,
     ) -> None:
-        raise NotImplementedError
+        self.settings = settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.catalog = Catalog(settings.data_dir / "catalog.sqlite3")
+        self.registry = DirectiveRegistry(settings.registry_path)
+        self.store = store or ChromaStore(settings)
+        self.embedder = embedder or build_embedder(settings)
+        self.ingestor = Ingestor(settings, self.catalog, self.store, self.embedder, self.registry)
+        self.retriever = Retriever(self.catalog, self.store, self.embedder, LexicalIndex(settings.data_dir / "bm25"))
+        self._generator = generator
+        self._generator_lock = threading.Lock()
+        self._engine: AnswerEngine | None = None
+        self._cache: OrderedDict[str, Answer] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._ready = False
 
+    # ------------------------------------------------------------------ wiring
+    def generator(self) -> Generator:
+        """The language model (built from settings on first use)."""
+        with self._generator_lock:
+            if self._generator is None:
+                from rag.llm.factory import build_generator
+
+                self._generator = build_generator(self.settings)
+            return self._generator
+
+    @property
+    def engine(self) -> AnswerEngine:
+        if self._engine is None:
+            self._engine = AnswerEngine(self.settings, self.retriever, self.registry, self.generator,
+                                        self._tree)
+        return self._engine
+
+    def _tree(self, doc_id: str) -> Section | None:
+        record = self.catalog.get(doc_id)
+        return record.tree if record else None
+
+    def _cache_key(self, question: str, history: Sequence[ChatTurn], top_k: int | None,
+                   filters: dict[str, Any] | None) -> str:
+        from rag.text import fold
+
+        return json.dumps([self.retriever.snapshot().generation, fold(question.strip()),
+                           [(t.role, fold(t.content)) for t in history][-2 * self.settings.history_turns:],
+                           top_k, filters or {}], ensure_ascii=False, sort_keys=True, default=str)
+
+    # ------------------------------------------------------------------ answering
     def ask(
         self,
         question: str,
@@ -61,7 +119,14 @@ class Assistant:
         filters: dict[str, Any] | None = None,
     ) -> Answer:
         """Answer one question (with recent chat history for follow-ups)."""
-        raise NotImplementedError
+        final: Answer | None = None
+        for event in self.stream(question, history, top_k=top_k, filters=filters):
+            if event.type == "done":
+                final = event.answer
+            elif event.type == "error" and event.error:
+                raise PlanbotError(event.error.get("message", "error"), user_message=event.error.get("message"))
+        assert final is not None
+        return final
 
     def stream(
         self,
@@ -71,46 +136,105 @@ class Assistant:
         top_k: int | None = None,
         filters: dict[str, Any] | None = None,
     ) -> Iterator[StreamEvent]:
-        """Like `ask`, as events; closing the iterator stops the generation."""
-        raise NotImplementedError
+        """Like `ask`, as events; input errors raise at once, closing the iterator stops the generation."""
+        question = self.engine.check_question(question)
+        filters = validate_filters(filters)
+        history = [t if isinstance(t, ChatTurn) else ChatTurn.model_validate(t) for t in history]
+        key = self._cache_key(question, history, top_k, filters)
+        with self._cache_lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+        if cached is not None:
+            return self._replay(cached)
+        return self._run(key, question, history, top_k, filters)
+
+    @staticmethod
+    def _replay(answer: Answer) -> Iterator[StreamEvent]:
+        yield StreamEvent(type="sources", sources=answer.citations)
+        yield StreamEvent(type="token", text=answer.answer)
+        yield StreamEvent(type="done", answer=answer)
+
+    def _run(self, key: str, question: str, history: list[ChatTurn], top_k: int | None,
+             filters: dict[str, Any]) -> Iterator[StreamEvent]:
+        events: Iterator[Event] = self.engine.stream(question, history, top_k=top_k, filters=filters)
+        try:
+            for event in events:
+                if event.type == "done" and event.answer is not None:
+                    with self._cache_lock:
+                        self._cache[key] = event.answer
+                        while len(self._cache) > self.settings.answer_cache_size:
+                            self._cache.popitem(last=False)
+                yield StreamEvent(type=event.type, sources=event.sources or [],  # type: ignore[arg-type]
+                                  text=event.text, answer=event.answer)
+        except PlanbotError as exc:
+            log.warning("answering failed: %s", exc, exc_info=True)
+            yield StreamEvent(type="error", error={"code": exc.code, "message": exc.user_message})
+        finally:
+            close = getattr(events, "close", None)
+            if close is not None:
+                close()
 
     def search(
         self, query: str, *, top_k: int | None = None, filters: dict[str, Any] | None = None
     ) -> list[SearchHit]:
         """Ranked sections, no model call."""
-        raise NotImplementedError
+        query = self.engine.check_question(query)
+        return self.retriever.search(query, k=top_k or self.settings.top_k, filters=filters)
 
+    # ------------------------------------------------------------------ registry and documents
     def lookup_directive(self, query: str) -> list[DirectiveRecord]:
         """Directive records matching what a user typed (`35-NQ/TW`, `nq 35`, `Kết luận 21`)."""
-        raise NotImplementedError
+        query = self.engine.check_question(query)
+        return self.registry.lookup(query)
 
     def get_directive(self, directive_id: str) -> DirectiveRecord:
-        raise NotImplementedError
+        return self.registry.get(directive_id)
 
     def list_documents(self) -> list[DocumentMeta]:
-        raise NotImplementedError
+        return [r.meta for r in self.catalog.documents()]
 
     def get_document(self, doc_id: str) -> DocumentDetail:
-        raise NotImplementedError
+        record = self.catalog.get(doc_id)
+        if record is None:
+            raise NotFoundError(f"document {doc_id!r} not found",
+                                user_message=f"Không tìm thấy tài liệu «{doc_id}».")
+        return DocumentDetail(meta=record.meta, outline=tree_outline(record.tree))
 
     def get_section_text(self, doc_id: str, section_id: str) -> str:
-        """Full text of one section (for 'Xem thêm')."""
-        raise NotImplementedError
+        """Full text of one section and its subsections (for 'Xem thêm')."""
+        record = self.catalog.get(doc_id)
+        if record is not None:
+            for section in record.tree.walk():
+                if section.section_id == section_id:
+                    return "\n".join(s.text.strip() for s in section.walk() if s.text.strip())
+        raise NotFoundError(f"section {doc_id}/{section_id} not found",
+                            user_message="Không tìm thấy mục tài liệu được yêu cầu.")
 
-    def ingest(self, paths: Sequence[Path]) -> IngestReport:
-        raise NotImplementedError
+    def ingest(self, paths: Sequence[Path], *, progress: bool = False) -> IngestReport:
+        return self.ingestor.ingest(paths, progress=progress)
 
     def ingest_bytes(self, filename: str, data: bytes) -> IngestReport:
         """Ingest an uploaded file (kept under the data dir)."""
-        raise NotImplementedError
+        return self.ingestor.ingest_bytes(filename, data)
 
     def delete_document(self, doc_id: str) -> None:
-        raise NotImplementedError
+        self.ingestor.delete(doc_id)
 
-    def warm_up(self) -> None:
-        """Load the index and the model now (for readiness)."""
-        raise NotImplementedError
+    def warm_up(self, *, model: bool = True) -> None:
+        """Load the index, the embedder and (optionally) the model now, for readiness."""
+        self.retriever.snapshot()
+        self.embedder.embed_batch(["khởi động"], is_query=True)
+        self.engine.stats()
+        from rag.evidence import question_words
+
+        question_words("khởi động hệ thống")
+        if model:
+            load = getattr(self.generator(), "load", None)
+            if load is not None:
+                load()
+        self._ready = True
 
     @property
     def ready(self) -> bool:
-        raise NotImplementedError
+        return self._ready

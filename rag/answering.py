@@ -1,0 +1,439 @@
+"""Grounded answering. The system finds, quotes and verifies the evidence; the model only condenses.
+
+Paths (chosen in code by rag.routing): metadata questions and directive lookups are answered from extracted data,
+cross-plan questions are composed from per-document evidence, the rest go to the model with a small numbered
+context, and its answer is verified sentence by sentence (unsupported sentences dropped; nothing left → an
+extractive answer made of the sources' own sentences). Refusal is decided from evidence before any model call.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rag import messages
+from rag.config import Settings
+from rag.directives import DirectiveRegistry, looks_like_directive_query
+from rag.errors import InvalidInputError
+from rag.evidence import (
+    CorpusStats,
+    best_sentences,
+    coverage,
+    join_spans,
+    question_words,
+)
+from rag.interfaces import Generator
+from rag.prompts import PromptTemplate
+from rag.retrieval import Retriever, validate_filters
+from rag.routing import Route, route, standalone_question
+from rag.text import fold
+from rag.types import (
+    SECTION_SEP,
+    Answer,
+    ChatTurn,
+    Chunk,
+    Citation,
+    DirectiveRecord,
+    DocumentMeta,
+    Section,
+)
+from rag.verify import parse_claims, render, verify
+
+log = logging.getLogger(__name__)
+
+# Words of the question that describe the question form rather than its topic (cross-plan questions).
+_FORM_WORDS = frozenset(
+    "ke hoach;tinh;cac tinh;tai lieu;van ban;so sanh;nhung;nao;tat ca;ca hai;dia phuong;giong;khac;"
+    "khac nhau;giong nhau;diem chung;cung;deu;nhac;nhac den;de cap;noi;co;hinh thuc tuyen truyen".split(";")
+)
+
+
+@dataclass
+class Source:
+    """One numbered piece of evidence: a chunk and the sentences of it we quote."""
+
+    chunk: Chunk
+    quote: str
+    score: float
+
+    def citation(self, n: int) -> Citation:
+        return Citation(n=n, doc_id=self.chunk.doc_id, doc_title=self.chunk.doc_title,
+                        section_path=SECTION_SEP.join(self.chunk.section_path), quote=self.quote,
+                        score=round(self.score, 4), section_id=self.chunk.section_id)
+
+
+@dataclass
+class Event:
+    """Internal stream event (the facade wraps these into rag.assistant.StreamEvent)."""
+
+    type: str
+    sources: list[Citation] | None = None
+    text: str = ""
+    answer: Answer | None = None
+
+
+def _fmt_date(iso: str | None) -> str | None:
+    if not iso:
+        return None
+    y, m, d = iso.split("-")
+    return f"{int(d):02d}/{int(m)}/{y}"
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s*]+", "", fold(text))
+
+
+class AnswerEngine:
+    """Turns a question (+ history) into a verified Answer, as a stream of events."""
+
+    def __init__(self, settings: Settings, retriever: Retriever, registry: DirectiveRegistry,
+                 generator: Callable[[], Generator], trees: Callable[[str], Section | None]) -> None:
+        self.settings = settings
+        self.retriever = retriever
+        self.registry = registry
+        self._generator = generator
+        self._trees = trees
+        self._template = PromptTemplate.load("answer")
+        self._stats: tuple[int, CorpusStats] | None = None
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ helpers
+    def stats(self) -> CorpusStats:
+        snap = self.retriever.snapshot()
+        with self._lock:
+            if self._stats is None or self._stats[0] != snap.generation:
+                self._stats = (snap.generation, CorpusStats([c.index_text() for c in snap.chunks.values()]))
+            return self._stats[1]
+
+    def check_question(self, question: str) -> str:
+        """Strip and validate a question; raise InvalidInputError with a Vietnamese message."""
+        if not isinstance(question, str) or not question.strip():
+            raise InvalidInputError("empty question", user_message=messages.EMPTY_QUESTION)
+        question = question.strip()
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            raise InvalidInputError(f"question too long ({len(question)} chars)",
+                                    user_message=messages.TOO_LONG.format(limit=limit))
+        return question
+
+    def support(self, words: Sequence[str], hits: Sequence[Chunk]) -> float:
+        """How well the best of the top chunks covers the question's words (the refusal signal)."""
+        stats = self.stats()
+        return max((coverage(words, c.index_text(), stats) for c in hits[:3]), default=0.0)
+
+    def make_sources(self, words: Sequence[str], chunks: Sequence[tuple[Chunk, float]], budget: int) -> list[Source]:
+        """Quote the best sentences of each chunk, within a character budget for the prompt."""
+        stats = self.stats()
+        sources: list[Source] = []
+        per_source = max(300, budget // max(1, len(chunks)))
+        used = 0
+        for chunk, score in chunks:
+            if used >= budget:
+                break
+            body = chunk.text.strip()
+            if len(body) <= per_source:
+                quote = body
+            else:
+                quote = join_spans(best_sentences(words, body, stats, limit=3, max_chars=per_source))
+            if not quote:
+                continue
+            sources.append(Source(chunk, quote, score))
+            used += len(quote)
+        return sources
+
+    # ------------------------------------------------------------------ entry point
+    def stream(self, question: str, history: Sequence[ChatTurn] = (), *, top_k: int | None = None,
+               filters: dict[str, Any] | None = None) -> Iterator[Event]:
+        """Events: `sources` (retrieval only), `token` deltas, then `done` with the verified Answer."""
+        started = time.perf_counter()
+        question = self.check_question(question)
+        filters = validate_filters(filters)
+        history = list(history)[-2 * self.settings.history_turns:]
+        snap = self.retriever.snapshot()
+        metas = [m for m in snap.metas.values() if not filters or self.retriever.allowed_docs(filters) is None
+                 or m.doc_id in (self.retriever.allowed_docs(filters) or set())]
+        if not metas:
+            answer = Answer(question=question, answer=messages.NO_DOCUMENTS, refused=True, mode="refused")
+            yield Event("sources", sources=[])
+            yield Event("done", answer=answer)
+            return
+        standalone = standalone_question(question, history, metas)
+        is_directive = looks_like_directive_query(standalone)
+        plan = route(standalone, metas, is_directive=is_directive)
+        k = top_k or self.settings.top_k
+        timings: dict[str, float] = {}
+
+        composed: tuple[Answer, list[Citation]] | None = None
+        if plan.kind == "metadata":
+            composed = self._metadata_answer(question, standalone, plan, metas, filters)
+        if composed is None and is_directive:
+            composed = self._directive_answer(question, standalone)
+        if composed is None and plan.kind == "cross_plan":
+            composed = self._cross_plan_answer(question, standalone, plan, metas, filters)
+        if composed is not None:
+            answer, sources = composed
+            timings["retrieval_ms"] = round((time.perf_counter() - started) * 1000, 1)
+            yield Event("sources", sources=sources)
+            yield Event("token", text=answer.answer)
+            answer.standalone_question = standalone if standalone != question else None
+            answer.timings_ms = {**timings, "total_ms": round((time.perf_counter() - started) * 1000, 1)}
+            yield Event("done", answer=answer)
+            return
+
+        yield from self._general(question, standalone, plan, k, filters, started)
+
+    # ------------------------------------------------------------------ general path (model condenses)
+    def _general(self, question: str, standalone: str, plan: Route, k: int, filters: dict[str, Any],
+                 started: float) -> Iterator[Event]:
+        stats = self.stats()
+        words = question_words(standalone, stats)
+        search_filters = dict(filters)
+        if len(plan.docs) == 1 and "doc_id" not in search_filters:
+            search_filters["doc_id"] = plan.docs[0]
+        hits = self.retriever.search(standalone, k=k, filters=search_filters)
+        if not hits and search_filters != filters:
+            hits = self.retriever.search(standalone, k=k, filters=filters)
+        chunks = [h.chunk for h in hits]
+        support = self.support(words, chunks)
+        retrieval_ms = round((time.perf_counter() - started) * 1000, 1)
+        if not hits or support < self.settings.refusal_min_score:
+            log.info("refused: support %.2f < %.2f", support, self.settings.refusal_min_score)
+            related = [Source(h.chunk, h.chunk.text[:300], h.score).citation(i + 1) for i, h in enumerate(hits[:3])]
+            answer = Answer(question=question, answer=messages.REFUSAL, refused=True, mode="refused",
+                            related=related, timings_ms={"retrieval_ms": retrieval_ms})
+            yield Event("sources", sources=[])
+            yield Event("token", text=answer.answer)
+            answer.timings_ms["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
+            yield Event("done", answer=answer)
+            return
+
+        ranked = sorted(((h.chunk, coverage(words, h.chunk.index_text(), stats)) for h in hits),
+                        key=lambda x: -x[1])
+        ranked = [(c, s) for c, s in ranked if s >= 0.5 * support][:4]
+        sources = self.make_sources(words, ranked, self.settings.context_chars)
+        yield Event("sources", sources=[s.citation(i + 1) for i, s in enumerate(sources)])
+
+        prompt = self._template.render_messages(
+            sources="\n".join(
+                f"[{i + 1}] {s.chunk.doc_title} › {SECTION_SEP.join(s.chunk.section_path)}\n{s.quote}"
+                for i, s in enumerate(sources)
+            ),
+            question=standalone,
+        )
+        gen_started = time.perf_counter()
+        first_token_ms: float | None = None
+        parts: list[str] = []
+        stream = self._generator().stream(prompt, max_tokens=self.settings.llm_max_tokens, stop=["\n\n\n"])
+        try:
+            for delta in stream:
+                if first_token_ms is None:
+                    first_token_ms = round((time.perf_counter() - started) * 1000, 1)
+                parts.append(delta)
+                yield Event("token", text=delta)
+        finally:
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
+        raw = "".join(parts).strip()
+        generation_ms = round((time.perf_counter() - gen_started) * 1000, 1)
+
+        evidence_texts = [s.quote for s in sources]
+        claims = parse_claims(raw)
+        verified, dropped = verify(claims, evidence_texts)
+        mode = "generated"
+        if verified:
+            text, order = render(verified)
+        else:
+            mode = "extractive"
+            text, order = self._extractive(sources)
+        if dropped:
+            log.info("verification dropped %d of %d sentences", dropped, len(claims))
+        citations = [sources[n - 1].citation(i + 1) for i, n in enumerate(order)]
+        answer = Answer(
+            question=question, answer=text, mode=mode, citations=citations,  # type: ignore[arg-type]
+            standalone_question=standalone if standalone != question else None,
+            directives=self._directives_in(text + " " + " ".join(c.quote for c in citations)),
+            timings_ms={"retrieval_ms": retrieval_ms, "first_token_ms": first_token_ms or 0.0,
+                        "generation_ms": generation_ms,
+                        "total_ms": round((time.perf_counter() - started) * 1000, 1)},
+        )
+        yield Event("done", answer=answer)
+
+    @staticmethod
+    def _extractive(sources: Sequence[Source]) -> tuple[str, list[int]]:
+        """An answer made of the best sources' own sentences, cited."""
+        lines = [messages.EXTRACTIVE_INTRO]
+        order: list[int] = []
+        for i, source in enumerate(sources[:3]):
+            lines.append(f"- «{source.quote}» [{i + 1}]")
+            order.append(i + 1)
+        return "\n".join(lines), order
+
+    def _directives_in(self, text: str) -> list[DirectiveRecord]:
+        if not looks_like_directive_query(text):
+            return []
+        found: list[DirectiveRecord] = []
+        for match in re.finditer(r"\d{1,5}\s*[-/]\s*[A-ZĐ][A-ZĐa-zđ]*(?:\s*/\s*[A-ZĐ0-9][A-ZĐa-zđ0-9]*)+", text):
+            for record in self.registry.lookup(match.group(0), limit=2):
+                if record.directive_id not in {r.directive_id for r in found}:
+                    found.append(record)
+        return found[:10]
+
+    # ------------------------------------------------------------------ metadata path
+    def _target_docs(self, standalone: str, plan: Route, metas: Sequence[DocumentMeta],
+                     filters: dict[str, Any]) -> list[DocumentMeta]:
+        by_id = {m.doc_id: m for m in metas}
+        if plan.docs:
+            return [by_id[d] for d in plan.docs if d in by_id]
+        hits = self.retriever.search(standalone, k=3, filters=filters)
+        return [by_id[hits[0].chunk.doc_id]] if hits and hits[0].chunk.doc_id in by_id else []
+
+    def _locate(self, doc_id: str, needles: Sequence[str], kinds: Sequence[str]) -> tuple[Section, str] | None:
+        """The section (preferring `kinds`) and line where one of the needles is written."""
+        tree = self._trees(doc_id)
+        if tree is None:
+            return None
+        compact_needles = [_compact(n) for n in needles if n]
+        sections = sorted(tree.walk()[1:], key=lambda s: 0 if s.kind in kinds else 1)
+        for section in sections:
+            for line in section.text.splitlines():
+                compact_line = _compact(line)
+                if any(n and n in compact_line for n in compact_needles):
+                    return section, line.strip().strip("*").strip()
+        return None
+
+    def _metadata_answer(self, question: str, standalone: str, plan: Route, metas: Sequence[DocumentMeta],
+                         filters: dict[str, Any]) -> tuple[Answer, list[Citation]] | None:
+        docs = self._target_docs(standalone, plan, metas, filters)
+        if not docs:
+            return None
+        lines: list[str] = []
+        citations: list[Citation] = []
+        missing = 0
+        for meta in docs:
+            title = meta.title or meta.doc_id
+            for field in plan.meta_fields:
+                found = self._metadata_field(meta, field)
+                if found is None:
+                    missing += 1
+                    lines.append(f"- {title}: văn bản không ghi {messages.FIELD_LABELS[field]}.")
+                    continue
+                sentence, section, quote = found
+                n = len(citations) + 1
+                citations.append(Citation(n=n, doc_id=meta.doc_id, doc_title=title,
+                                          section_path=SECTION_SEP.join(section.path) or section.heading,
+                                          quote=quote, score=1.0, section_id=section.section_id))
+                lines.append(f"- {sentence} [{n}]")
+        if not citations:
+            return None
+        text = lines[0][2:] if len(lines) == 1 else "\n".join(lines)
+        answer = Answer(question=question, answer=text, mode="metadata", citations=citations,
+                        refused=missing == len(lines))
+        return answer, citations
+
+    def _metadata_field(self, meta: DocumentMeta, field: str) -> tuple[str, Section, str] | None:
+        kind_prefix = (meta.doc_type or "Văn bản")
+        who = f"{kind_prefix} «{meta.title}»" if meta.title else kind_prefix
+        if field == "date" and meta.date:
+            y, m, d = meta.date.split("-")
+            needles = [f"ngày {d} tháng {int(m)} năm {y}", f"ngày {int(d)} tháng {int(m)} năm {y}",
+                       f"{d}/{m}/{y}", f"{int(d)}/{int(m)}/{y}", f"{d}/{int(m)}/{y}", f"{int(d)}/{m}/{y}"]
+            loc = self._locate(meta.doc_id, needles, ("header", "preamble", "annex"))
+            if loc:
+                place = f" tại {meta.place}" if meta.place else ""
+                return f"{who} được ban hành ngày {_fmt_date(meta.date)}{place}.", loc[0], loc[1]
+        if field == "number" and meta.number:
+            loc = self._locate(meta.doc_id, [meta.number], ("header", "annex", "preamble"))
+            if loc:
+                return f"{who} có số hiệu {meta.number}.", loc[0], loc[1]
+        if field == "signer" and meta.signer:
+            loc = self._locate(meta.doc_id, [meta.signer], ("signature",))
+            if loc:
+                section = loc[0]
+                title = f" ({meta.signer_title})" if meta.signer_title else ""
+                return f"Người ký {who}: {meta.signer}{title}.", section, section.text.strip()
+        if field == "recipients" and meta.recipients:
+            loc = self._locate(meta.doc_id, meta.recipients[:1], ("recipients",))
+            if loc:
+                section = loc[0]
+                items = "; ".join(meta.recipients)
+                return f"Nơi nhận của {who}: {items}.", section, section.text.strip()
+        if field == "issuer" and meta.issuer:
+            tail = meta.issuer.split()[-2:]
+            loc = self._locate(meta.doc_id, [meta.issuer, " ".join(tail)], ("signature", "preamble", "header"))
+            if loc:
+                return f"{who} do {meta.issuer} ban hành.", loc[0], loc[1]
+        return None
+
+    # ------------------------------------------------------------------ directive path
+    def _directive_answer(self, question: str, standalone: str) -> tuple[Answer, list[Citation]] | None:
+        records = self.registry.lookup(standalone, limit=5)
+        if not records:
+            return None
+        lines: list[str] = []
+        citations: list[Citation] = []
+        if len(records) > 1:
+            lines.append(f"Có {len(records)} văn bản khớp với «{standalone.strip()}»:")
+        for record in records[:3]:
+            head = f"{record.doc_type} số {record.number}"
+            if record.date:
+                head += f" ngày {_fmt_date(record.date)}"
+            if record.issuer:
+                head += f" của {record.issuer}"
+            if record.term:
+                head += f" ({record.term})"
+            if record.subject:
+                head += f" về {record.subject.removeprefix('về ').strip()}"
+            docs = list(dict.fromkeys(m.doc_title for m in record.mentions))
+            lines.append(f"{'- ' if len(records) > 1 else ''}{head}. Được nhắc đến trong {len(docs)} văn bản:")
+            for mention in record.mentions[:6]:
+                n = len(citations) + 1
+                citations.append(Citation(n=n, doc_id=mention.doc_id, doc_title=mention.doc_title,
+                                          section_path=mention.section_path, quote=mention.sentence, score=1.0,
+                                          section_id=mention.section_id))
+                lines.append(f"  • {mention.doc_title} › {mention.section_path} [{n}]")
+        answer = Answer(question=question, answer="\n".join(lines), mode="directive", citations=citations,
+                        directives=records)
+        return answer, citations
+
+    # ------------------------------------------------------------------ cross-plan path
+    def _cross_plan_answer(self, question: str, standalone: str, plan: Route, metas: Sequence[DocumentMeta],
+                           filters: dict[str, Any]) -> tuple[Answer, list[Citation]] | None:
+        stats = self.stats()
+        by_id = {m.doc_id: m for m in metas}
+        named = [by_id[d] for d in plan.docs if d in by_id]
+        place_words = {fold(x) for m in named for x in (m.province, m.place) if x}
+        words = [w for w in question_words(standalone, stats) if w not in _FORM_WORDS and w not in place_words]
+        if not words:
+            return None
+        candidates = named if len(named) >= 2 else list(metas)
+        rows: list[tuple[DocumentMeta, Source, float]] = []
+        for meta in candidates:
+            hits = self.retriever.search(" ".join(words), k=4, filters={**filters, "doc_id": meta.doc_id})
+            if not hits:
+                continue
+            best = max(hits, key=lambda h: coverage(words, h.chunk.index_text(), stats))
+            cov = coverage(words, best.chunk.index_text(), stats)
+            rows.append((meta, self.make_sources(words, [(best.chunk, cov)], 600)[0], cov))
+        threshold = self.settings.refusal_min_score
+        comparing = len(named) >= 2
+        kept = [r for r in rows if comparing or r[2] >= max(threshold, 0.75)]
+        if not kept:
+            return None
+        citations: list[Citation] = []
+        lines: list[str] = []
+        if not comparing:
+            lines.append(f"Có {len(kept)}/{len(candidates)} văn bản đề cập đến nội dung này:")
+        for meta, source, _ in kept:
+            n = len(citations) + 1
+            citations.append(source.citation(n))
+            label = meta.province or meta.issuer or meta.title
+            when = f", {_fmt_date(meta.date)}" if meta.date else (f", năm {meta.year}" if meta.year else "")
+            lines.append(f"- {label} ({meta.title}{when}): «{source.quote}» [{n}]")
+        answer = Answer(question=question, answer="\n".join(lines), mode="cross_plan", citations=citations)
+        return answer, citations

@@ -1,0 +1,224 @@
+"""Evidence scoring: question words, corpus-weighted coverage, sentence spans, support checks.
+
+Everything here compares on the folded form (no diacritics, new tone placement), so user spelling does not matter.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rag.text import fold, normalize
+
+# Question and function words that carry no topic (folded).
+STOPWORDS = frozenset("""
+a ai anh ay bao bi boi cac cach cai can chi cho chua chu co con cua cu da dang day de den deu di do duoc gi gom
+ha hay hoac hoi khi khong la lam lan len loai luc ma moi minh mot muon nao nay neu nhe nhi nho nhung nhu nua o
+ong ra rang roi sao se so sau tai the thi thoi tra trong tu va vao van ve vi voi vay xem xin em toi chung ta ban
+biet giup nhieu dau cho_biet hay_cho nhac nhac_den de_cap neu_ra noi noi_ve the_nao nhu_the_nao bao_nhieu khi_nao o_dau
+cai_gi la_gi nhung_gi gi_vay nao_vay duoc_khong co_khong khong_a a_oi vay_a the_a nhi_a
+""".split())
+
+_WORD_RE = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*", re.UNICODE)
+_NUMBER_RE = re.compile(r"\d+(?:[/.\-]\d+)*(?:[/-][A-Za-zĐđ0-9]+)*")
+_SENT_SPLIT = re.compile(r"(?<=[.;:!?…])\s+(?=[\-–•*+]?\s*[A-ZĐÀ-Ỹ0-9“\"(])|\n+")
+
+
+def _segment(text: str) -> list[str]:
+    """Vietnamese word segmentation (pyvi) when available; syllables otherwise."""
+    try:
+        from pyvi import ViTokenizer  # imported lazily: 2 s on first use
+    except ImportError:  # pragma: no cover - pyvi is a dependency
+        return _WORD_RE.findall(text)
+    return ViTokenizer.tokenize(text).split()
+
+
+def _join_known_pairs(syllables: list[str], stats: CorpusStats) -> list[str]:
+    """Without diacritics pyvi cannot segment: join adjacent syllables that form a phrase of the corpus."""
+    out: list[str] = []
+    i = 0
+    while i < len(syllables):
+        if i + 1 < len(syllables) and syllables[i] not in STOPWORDS and syllables[i + 1] not in STOPWORDS \
+                and stats.df(f"{syllables[i]} {syllables[i + 1]}") > 0:
+            out.append(f"{syllables[i]}_{syllables[i + 1]}")
+            i += 2
+        else:
+            out.append(syllables[i])
+            i += 1
+    return out
+
+
+def question_words(question: str, stats: CorpusStats | None = None) -> list[str]:
+    """Content words of a question, folded, multi-syllable words joined with spaces ('kinh phi')."""
+    norm = normalize(question)
+    has_marks = fold(norm) != norm.lower()
+    raw = _segment(norm) if has_marks else _WORD_RE.findall(norm)
+    if not has_marks and stats is not None:
+        raw = _join_known_pairs([fold(t) for t in raw], stats)
+    words: list[str] = []
+    for token in raw:
+        word = fold(token.replace("_", " ")).strip()
+        if not word or not any(ch.isalnum() for ch in word):
+            continue
+        if word.replace(" ", "_") in STOPWORDS or word in STOPWORDS:
+            continue
+        if all(part in STOPWORDS for part in word.split()):
+            continue
+        if word not in words:
+            words.append(word)
+    return words
+
+
+def folded_padded(text: str) -> str:
+    """Folded text with spaces around words so phrase lookups match whole syllables."""
+    return " " + " ".join(_WORD_RE.findall(fold(text.replace("*", "")))) + " "
+
+
+class CorpusStats:
+    """Phrase document frequencies over the live chunks (for IDF-weighted coverage)."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._texts = [folded_padded(t) for t in texts]
+        self._lock = threading.Lock()
+        self._df: dict[str, int] = {}
+
+    @property
+    def size(self) -> int:
+        return len(self._texts)
+
+    def df(self, word: str) -> int:
+        with self._lock:
+            if word not in self._df:
+                needle = f" {word} "
+                self._df[word] = sum(1 for t in self._texts if needle in t)
+            return self._df[word]
+
+    def idf(self, word: str) -> float:
+        n = max(self.size, 1)
+        df = self.df(word)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+def coverage(words: Sequence[str], text: str, stats: CorpusStats) -> float:
+    """IDF-weighted share of the question's words present in `text` (1.0 = all, rare words count most)."""
+    if not words:
+        return 0.0
+    hay = folded_padded(text)
+    total = 0.0
+    hit = 0.0
+    for word in words:
+        weight = stats.idf(word)
+        total += weight
+        if f" {word} " in hay:
+            hit += weight
+    return hit / total if total else 0.0
+
+
+def missing_words(words: Sequence[str], text: str) -> list[str]:
+    hay = folded_padded(text)
+    return [w for w in words if f" {w} " not in hay]
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """Sentences / list items of a passage, with offsets into it."""
+    spans: list[Span] = []
+    pos = 0
+    for match in list(_SENT_SPLIT.finditer(text)) + [None]:
+        end = match.start() if match else len(text)
+        piece = text[pos:end]
+        stripped = piece.strip()
+        if stripped:
+            lead = len(piece) - len(piece.lstrip())
+            spans.append(Span(pos + lead, pos + lead + len(stripped), stripped))
+        if match:
+            pos = match.end()
+    merged: list[Span] = []
+    for span in spans:
+        if merged and len(merged[-1].text) < 16:
+            prev = merged.pop()
+            span = Span(prev.start, span.end, text[prev.start:span.end])
+        merged.append(span)
+    return merged
+
+
+@lru_cache(maxsize=4096)
+def content_tokens(text: str) -> frozenset[str]:
+    """Folded syllables of a text minus stopwords."""
+    return frozenset(t for t in _WORD_RE.findall(fold(text)) if t not in STOPWORDS and len(t) > 1)
+
+
+def numbers_in(text: str) -> set[str]:
+    """Numbers, dates and document numbers (normalised) in a text."""
+    out = set()
+    for m in _NUMBER_RE.findall(normalize(text)):
+        out.add(m.upper().lstrip("0") or "0")
+    return out
+
+
+_NAME_RE = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4})")
+
+
+def names_in(text: str) -> set[str]:
+    """Capitalised multi-word names (proper nouns) inside a sentence, folded."""
+    return {fold(m) for m in _NAME_RE.findall(normalize(text))}
+
+
+_CITE_RE = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
+
+
+def strip_citations(text: str) -> str:
+    return _CITE_RE.sub("", text)
+
+
+def supports(claim: str, source: str, *, min_overlap: float = 0.6) -> bool:
+    """Whether `source` supports `claim`: enough shared content words; every number and name is in the source."""
+    claim = strip_citations(claim)
+    claim_tokens = content_tokens(claim)
+    if not claim_tokens:
+        return False
+    source_tokens = content_tokens(source)
+    overlap = len(claim_tokens & source_tokens) / len(claim_tokens)
+    if overlap < min_overlap:
+        return False
+    source_numbers = numbers_in(source)
+    if any(n not in source_numbers for n in numbers_in(claim)):
+        return False
+    source_folded = folded_padded(source)
+    return all(f" {name} " in source_folded for name in names_in(claim))
+
+
+def best_sentences(words: Sequence[str], text: str, stats: CorpusStats, limit: int,
+                   max_chars: int) -> list[Span]:
+    """The sentences of `text` that cover the question's words best, in document order."""
+    spans = sentence_spans(text)
+    if not spans:
+        return []
+    scored = sorted(((coverage(words, s.text, stats), i) for i, s in enumerate(spans)), reverse=True)
+    chosen: list[int] = []
+    used = 0
+    for score, i in scored:
+        if len(chosen) >= limit:
+            break
+        if score <= 0 and chosen:
+            break
+        length = len(spans[i].text)
+        if used + length > max_chars and chosen:
+            continue
+        chosen.append(i)
+        used += length
+    return [spans[i] for i in sorted(chosen)]
+
+
+def join_spans(spans: Iterable[Span]) -> str:
+    return " … ".join(s.text for s in spans)

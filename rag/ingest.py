@@ -1,0 +1,195 @@
+"""Ingestion: file → text → section tree → metadata → chunks → vectors (Chroma) → catalog → directive registry.
+
+Idempotent (an unchanged file is skipped by content hash) and crash-safe: a new version's vectors are written under
+versioned ids first, then the catalog makes the version live in one transaction, then the old version is removed.
+After a crash (even kill -9) every document is either fully old or fully new; `reconcile()` cleans the leftovers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from rag.catalog import Catalog
+from rag.config import Settings
+from rag.directives import DirectiveRegistry, extract_directives
+from rag.embeddings import build_embedder
+from rag.errors import InvalidInputError, PlanbotError, UnsupportedDocumentError
+from rag.interfaces import Embedder
+from rag.loaders import SUPPORTED_SUFFIXES, load_bytes, load_text
+from rag.metadata import extract_metadata
+from rag.store import ChromaStore
+from rag.structure import make_chunks, parse_sections
+from rag.text import fold, normalize
+from rag.types import IngestReport
+
+log = logging.getLogger(__name__)
+
+# Bump when parsing/chunking changes so every document is re-processed once.
+PIPELINE_VERSION = "1"
+
+Outcome = Literal["added", "replaced", "unchanged"]
+
+
+def doc_id_for(filename: str) -> str:
+    """A stable, URL-safe document id from a file name ('Kế hoạch 464.docx' → 'ke-hoach-464')."""
+    stem = Path(filename).stem
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-")
+    return slug[:120] or "tai-lieu"
+
+
+def iter_files(paths: Iterable[Path]) -> list[Path]:
+    """Files under the given paths (directories are walked, hidden files and READMEs skipped)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not child.name.startswith(".") and child.stem.upper() != "README":
+                    out.append(child)
+        else:
+            out.append(path)
+    return out
+
+
+@dataclass
+class Ingestor:
+    """Writes documents into the catalog, the vector store and the directive registry."""
+
+    settings: Settings
+    catalog: Catalog
+    store: ChromaStore
+    embedder: Embedder
+    registry: DirectiveRegistry
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Ingestor:
+        return cls(
+            settings=settings,
+            catalog=Catalog(settings.data_dir / "catalog.sqlite3"),
+            store=ChromaStore(settings),
+            embedder=build_embedder(settings),
+            registry=DirectiveRegistry(settings.registry_path),
+        )
+
+    def ingest(self, paths: Sequence[Path], *, progress: bool = False) -> IngestReport:
+        """Ingest files and directories; bad files are reported and skipped, the rest still ingest."""
+        started = time.perf_counter()
+        report = IngestReport()
+        self.reconcile()
+        files = iter_files(paths)
+        missing = [p for p in paths if not p.exists()]
+        report.skipped.extend(f"{p}: không tồn tại (file not found)" for p in missing)
+        iterator: Iterable[Path] = files
+        if progress and files:
+            from tqdm import tqdm
+
+            iterator = tqdm(files, desc="Nạp tài liệu", unit="tệp")
+        for path in iterator:
+            try:
+                outcome = self.ingest_file(path)
+            except PlanbotError as exc:
+                log.warning("skipped %s: %s", path, exc)
+                report.skipped.append(f"{path.name}: {exc.user_message}")
+                continue
+            setattr(report, outcome, getattr(report, outcome) + 1)
+        self._fill_counts(report)
+        report.seconds = round(time.perf_counter() - started, 3)
+        return report
+
+    def _fill_counts(self, report: IngestReport) -> None:
+        stats = self.catalog.stats()
+        report.documents = stats["documents"]
+        report.sections = stats["sections"]
+        report.chunks = stats["chunks"]
+        report.directives = self.registry.count()
+
+    def ingest_file(self, path: Path) -> Outcome:
+        """Ingest one file; returns what happened to it."""
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise UnsupportedDocumentError(
+                f"unsupported file type: {path}",
+                user_message=f"Tệp «{path.name}»: định dạng không được hỗ trợ (chỉ nhận .txt, .md, .docx, .pdf).",
+            )
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        version = hashlib.sha256(f"{sha}:{PIPELINE_VERSION}".encode()).hexdigest()[:16]
+        doc_id = doc_id_for(path.name)
+        current = self.catalog.get(doc_id)
+        if current is not None and current.version == version and current.registry_version == version:
+            return "unchanged"
+        text = load_text(path)
+        root = parse_sections(text)
+        meta = extract_metadata(text, root, doc_id=doc_id, filename=path.name)
+        meta.sha256 = sha
+        chunks = make_chunks(root, meta)
+        if not chunks:
+            raise InvalidInputError(f"no content in {path}", user_message=f"Tệp «{path.name}» không có nội dung.")
+        vectors = self.embedder.embed_batch([normalize(c.index_text()) for c in chunks])
+        self.store.upsert(chunks, vectors, version=version)
+        self.catalog.commit_document(meta=meta, source_path=str(path.resolve()), version=version, tree=root,
+                                     chunks=chunks)
+        self.store.delete_ids(self.store.stale_ids({**self.catalog.versions()}))
+        self.registry.replace_document(doc_id, extract_directives(meta, root.walk()))
+        self.catalog.mark_registry(doc_id, version)
+        log.info("ingested %s as %s (%d chunks)", path.name, doc_id, len(chunks))
+        return "added" if current is None else "replaced"
+
+    def ingest_bytes(self, filename: str, data: bytes) -> IngestReport:
+        """Keep an uploaded file under the data dir (atomically) and ingest it."""
+        name = Path(filename).name
+        if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise UnsupportedDocumentError(
+                f"unsupported upload {filename!r}",
+                user_message=f"Tệp «{name}»: định dạng không được hỗ trợ (chỉ nhận .txt, .md, .docx, .pdf).",
+            )
+        if len(data) > self.settings.max_upload_bytes:
+            raise InvalidInputError(
+                f"upload {filename!r} too large ({len(data)} bytes)",
+                user_message=f"Tệp «{name}» quá lớn (tối đa {self.settings.max_upload_bytes // (1024 * 1024)} MB).",
+            )
+        load_bytes(name, data)  # validates before anything is written
+        uploads = self.settings.data_dir / "uploads"
+        uploads.mkdir(parents=True, exist_ok=True)
+        safe = doc_id_for(name) + Path(name).suffix.lower()
+        target = uploads / safe
+        fd, tmp = tempfile.mkstemp(dir=uploads, prefix=".upload-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        started = time.perf_counter()
+        report = IngestReport()
+        outcome = self.ingest_file(target)
+        setattr(report, outcome, 1)
+        self._fill_counts(report)
+        report.seconds = round(time.perf_counter() - started, 3)
+        return report
+
+    def delete(self, doc_id: str) -> None:
+        """Remove a document everywhere (catalog first: it decides what is live)."""
+        self.catalog.delete_document(doc_id)
+        self.store.delete_document(doc_id)
+        self.registry.delete_document(doc_id)
+
+    def reconcile(self) -> None:
+        """Repair what a crash may have left: stale vectors, a registry behind the catalog."""
+        live = self.catalog.versions()
+        stale = self.store.stale_ids(live)
+        if stale:
+            log.info("removing %d stale vectors", len(stale))
+            self.store.delete_ids(stale)
+        for doc_id in self.registry.document_ids() - set(live):
+            self.registry.delete_document(doc_id)
+        for record in self.catalog.documents():
+            if record.registry_version != record.version:
+                self.registry.replace_document(record.doc_id, extract_directives(record.meta, record.tree.walk()))
+                self.catalog.mark_registry(record.doc_id, record.version)

@@ -1,0 +1,15 @@
+"""Fixed Vietnamese texts shown to users by the answering core (the edges have their own)."""
+
+REFUSAL = "Không tìm thấy thông tin này trong các tài liệu hiện có."
+EMPTY_QUESTION = "Vui lòng nhập câu hỏi."
+TOO_LONG = "Câu hỏi quá dài (tối đa {limit} ký tự). Vui lòng rút gọn."
+NO_DOCUMENTS = "Chưa có tài liệu nào được nạp vào hệ thống."
+EXTRACTIVE_INTRO = "Các đoạn liên quan nhất trong tài liệu:"
+
+FIELD_LABELS = {
+    "date": "ngày ban hành",
+    "number": "số hiệu",
+    "signer": "người ký",
+    "recipients": "nơi nhận",
+    "issuer": "cơ quan ban hành",
+}

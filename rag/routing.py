@@ -1,0 +1,121 @@
+"""Deciding what kind of question this is, from the text (never from the model).
+
+- metadata: a plan's own particulars (date, number, signer, recipients, issuer) → answered from extracted metadata
+- cross_plan: "which plans…", "compare A and B" → per-document retrieval, composed in code
+- directive: a directive number or a type + number → the registry
+- follow-ups are rewritten into a standalone question from the recent history first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rag.text import fold
+from rag.types import ChatTurn, DocumentMeta
+
+MetaField = Literal["date", "number", "signer", "recipients", "issuer"]
+
+_META_PATTERNS: list[tuple[MetaField, re.Pattern[str]]] = [
+    ("recipients", re.compile(r"\b(noi nhan|gui (cho|den|toi) (ai|nhung ai|co quan|don vi|nhung)|nhan duoc ke hoach"
+                              r"|gui nhung dau|duoc gui)\b")),
+    ("signer", re.compile(r"\b(ai ky|nguoi ky|ky ten|ky boi|ky ban hanh|chu ky|ai da ky|ky ke hoach|do ai ky"
+                          r"|ky van ban|nguoi ky ten)\b")),
+    ("number", re.compile(r"\b(so hieu|so ky hieu|ky hieu|so may|so bao nhieu|mang so|co so la|so van ban"
+                          r"|so cua ke hoach|ke hoach so may)\b")),
+    ("date", re.compile(r"\b(ngay nao|khi nao|ngay ban hanh|ban hanh ngay|ban hanh khi|ban hanh vao|thoi diem ban"
+                        r"|ngay thang|ngay ky|ky ngay|ra doi khi|ban hanh luc|ngay may|nam nao)\b")),
+    ("issuer", re.compile(r"\b(co quan nao ban hanh|ai ban hanh|don vi nao ban hanh|ban hanh boi|do ai ban hanh"
+                          r"|co quan ban hanh|don vi ban hanh|cua co quan nao|do co quan nao|do don vi nao"
+                          r"|ai la nguoi ban hanh|to chuc nao ban hanh)\b")),
+]
+
+_CROSS_PATTERNS = re.compile(
+    r"\b(nhung ke hoach nao|ke hoach nao|cac ke hoach|nhung tai lieu nao|tai lieu nao|van ban nao|nhung van ban"
+    r"|tinh nao|nhung tinh|cac tinh|dia phuong nao|so sanh|ca hai|ca ba|tat ca|moi ke hoach|giua|khac nhau"
+    r"|giong nhau|diem chung|bao nhieu ke hoach|may ke hoach)\b"
+)
+_FOLLOWUP_MARKERS = re.compile(
+    r"\b(do|nay|ay|tren|thi sao|con|nua|vay|the con|cung vay|ke hoach do|van ban do|tai lieu do|no)\b"
+)
+
+
+@dataclass
+class Route:
+    kind: Literal["metadata", "cross_plan", "directive", "general"]
+    meta_fields: list[MetaField] = field(default_factory=list)
+    docs: list[str] = field(default_factory=list)  # doc ids the question names
+
+
+def docs_named(question: str, metas: Sequence[DocumentMeta]) -> list[str]:
+    """Documents the question names by province, place, number or distinctive issuer words."""
+    q = f" {fold(question)} "
+    q_compact = re.sub(r"\s+", "", q)
+    found: list[str] = []
+    for meta in metas:
+        keys = [meta.province, meta.place]
+        hit = any(k and f" {fold(k)} " in q for k in keys)
+        if not hit and meta.number:
+            num = fold(meta.number).replace(" ", "")
+            lead = num.split("/")[0].split("-")[0]
+            hit = num in q_compact or bool(lead and re.search(rf"\b(ke hoach|kh|so)\s*{re.escape(lead)}\b", q))
+        if hit and meta.doc_id not in found:
+            found.append(meta.doc_id)
+    return found
+
+
+def meta_fields(question: str) -> list[MetaField]:
+    q = fold(question)
+    return [name for name, pattern in _META_PATTERNS if pattern.search(q)]
+
+
+def route(question: str, metas: Sequence[DocumentMeta], *, is_directive: bool) -> Route:
+    """Pick the answering path for a (standalone) question."""
+    docs = docs_named(question, metas)
+    fields = meta_fields(question)
+    q = fold(question)
+    if fields and (docs or len(metas) == 1) and not _CROSS_PATTERNS.search(q):
+        return Route("metadata", fields, docs or [m.doc_id for m in metas])
+    if fields and not docs and re.search(r"\b(ke hoach|van ban|tai lieu)\b", q) and not is_directive \
+            and not _CROSS_PATTERNS.search(q):
+        return Route("metadata", fields, [])  # document taken from the conversation or retrieval
+    if _CROSS_PATTERNS.search(q) or len(docs) >= 2:
+        return Route("cross_plan", fields, docs)
+    if is_directive:
+        return Route("directive", fields, docs)
+    return Route("general", fields, docs)
+
+
+def standalone_question(question: str, history: Sequence[ChatTurn], metas: Sequence[DocumentMeta]) -> str:
+    """Rewrite a follow-up ('Còn tỉnh Sóc Trăng thì sao?', 'ai ký kế hoạch đó?') using the last user turn."""
+    previous = next((t.content for t in reversed(history) if t.role == "user"), None)
+    if not previous:
+        return question
+    q = fold(question)
+    words = q.split()
+    is_followup = bool(_FOLLOWUP_MARKERS.search(q)) or len(words) <= 5
+    if not is_followup:
+        return question
+    new_docs = docs_named(question, metas)
+    old_docs = docs_named(previous, metas)
+    by_id = {m.doc_id: m for m in metas}
+    if new_docs and re.search(r"\b(thi sao|con|cung vay|the con|nua)\b", q) and len(words) <= 8:
+        # Same question, another plan: swap the place names of the previous question.
+        rewritten = previous
+        for doc_id in old_docs:
+            meta = by_id[doc_id]
+            for name in (meta.province, meta.place):
+                if name:
+                    rewritten = re.sub(re.escape(name), by_id[new_docs[0]].province or name, rewritten,
+                                       flags=re.IGNORECASE)
+        if rewritten == previous:
+            rewritten = f"{previous} ({question})"
+        return rewritten
+    if not new_docs and old_docs:
+        place = by_id[old_docs[0]].province or by_id[old_docs[0]].place or ""
+        return f"{question.rstrip(' ?')} (kế hoạch của {place})?" if place else question
+    if not new_docs and not old_docs:
+        return f"{question.rstrip(' ?')} ({previous.rstrip(' ?')})?"
+    return question

@@ -1,0 +1,78 @@
+"""Citation verification: parse [n] back, keep only sentences their cited source supports, renumber."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.evidence import strip_citations, supports
+
+_CITE = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+
+@dataclass
+class Claim:
+    text: str  # without citation markers
+    sources: list[int]  # 1-based indices into the evidence list
+
+
+def parse_claims(answer: str) -> list[Claim]:
+    """Split a model answer into sentences (or list lines) with the [n] markers each carries."""
+    claims: list[Claim] = []
+    for piece in _SENTENCE_END.split(answer):
+        piece = piece.strip()
+        if not piece:
+            continue
+        refs: list[int] = []
+        for group in _CITE.findall(piece):
+            refs.extend(int(x) for x in re.split(r"[,;]", group) if x.strip())
+        text = strip_citations(piece).strip()
+        text = re.sub(r"\s+([.,;:!?])", r"\1", text)
+        if len(re.sub(r"\W", "", text)) < 3:
+            if claims and refs:  # a marker alone on its own line belongs to the previous sentence
+                claims[-1].sources.extend(r for r in refs if r not in claims[-1].sources)
+            continue
+        claims.append(Claim(text, list(dict.fromkeys(refs))))
+    return claims
+
+
+@dataclass
+class VerifiedClaim:
+    text: str
+    sources: list[int]  # verified 1-based indices into the evidence list
+
+
+def verify(claims: Sequence[Claim], evidence: Sequence[str]) -> tuple[list[VerifiedClaim], int]:
+    """Keep claims supported by a cited source (re-cite to another if needed); return them and the dropped count."""
+    kept: list[VerifiedClaim] = []
+    dropped = 0
+    for claim in claims:
+        valid = [n for n in claim.sources if 1 <= n <= len(evidence) and supports(claim.text, evidence[n - 1])]
+        if not valid:
+            valid = [i + 1 for i, src in enumerate(evidence) if supports(claim.text, src)][:1]
+        if valid:
+            kept.append(VerifiedClaim(claim.text, valid))
+        else:
+            dropped += 1
+    return kept, dropped
+
+
+def render(claims: Sequence[VerifiedClaim]) -> tuple[str, list[int]]:
+    """Answer text with markers renumbered 1..m in order of first use; returns the text and the evidence order."""
+    order: list[int] = []
+    lines: list[str] = []
+    for claim in claims:
+        marks = []
+        for n in claim.sources:
+            if n not in order:
+                order.append(n)
+            marks.append(f"[{order.index(n) + 1}]")
+        text = claim.text.rstrip()
+        end = ""
+        if text and text[-1] in ".!?…":
+            text, end = text[:-1], text[-1]
+        lines.append(f"{text} {''.join(marks)}{end or '.'}")
+    bulleted = any(c.text.lstrip().startswith(("-", "•", "*", "+")) for c in claims)
+    return ("\n" if bulleted else " ").join(lines), order
