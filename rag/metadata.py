@@ -23,15 +23,69 @@ from rag.types import DocumentMeta, Section
 
 # The 63 provinces and centrally-run cities (before the 2025 merger), as usually written.
 PROVINCES: tuple[str, ...] = (
-    "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre",
-    "Bình Dương", "Bình Định", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Cần Thơ", "Đà Nẵng",
-    "Đắk Lắk", "Đắk Nông",
-    "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam", "Hà Nội", "Hà Tĩnh", "Hải Dương",
-    "Hải Phòng", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu",
-    "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An", "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ",
-    "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La",
-    "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thành phố Hồ Chí Minh", "Thừa Thiên Huế",
-    "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
+    "An Giang",
+    "Bà Rịa - Vũng Tàu",
+    "Bạc Liêu",
+    "Bắc Giang",
+    "Bắc Kạn",
+    "Bắc Ninh",
+    "Bến Tre",
+    "Bình Dương",
+    "Bình Định",
+    "Bình Phước",
+    "Bình Thuận",
+    "Cà Mau",
+    "Cao Bằng",
+    "Cần Thơ",
+    "Đà Nẵng",
+    "Đắk Lắk",
+    "Đắk Nông",
+    "Điện Biên",
+    "Đồng Nai",
+    "Đồng Tháp",
+    "Gia Lai",
+    "Hà Giang",
+    "Hà Nam",
+    "Hà Nội",
+    "Hà Tĩnh",
+    "Hải Dương",
+    "Hải Phòng",
+    "Hậu Giang",
+    "Hòa Bình",
+    "Hưng Yên",
+    "Khánh Hòa",
+    "Kiên Giang",
+    "Kon Tum",
+    "Lai Châu",
+    "Lâm Đồng",
+    "Lạng Sơn",
+    "Lào Cai",
+    "Long An",
+    "Nam Định",
+    "Nghệ An",
+    "Ninh Bình",
+    "Ninh Thuận",
+    "Phú Thọ",
+    "Phú Yên",
+    "Quảng Bình",
+    "Quảng Nam",
+    "Quảng Ngãi",
+    "Quảng Ninh",
+    "Quảng Trị",
+    "Sóc Trăng",
+    "Sơn La",
+    "Tây Ninh",
+    "Thái Bình",
+    "Thái Nguyên",
+    "Thanh Hóa",
+    "Thành phố Hồ Chí Minh",
+    "Thừa Thiên Huế",
+    "Tiền Giang",
+    "Trà Vinh",
+    "Tuyên Quang",
+    "Vĩnh Long",
+    "Vĩnh Phúc",
+    "Yên Bái",
 )
 # Other spellings → canonical name. A bare "Hồ Chí Minh" is not an alias (tư tưởng Hồ Chí Minh).
 _PROVINCE_ALIASES: dict[str, str] = {
@@ -52,8 +106,22 @@ _ABBREVIATIONS: dict[str, str] = {
     "HĐND": "Hội đồng nhân dân",
 }
 _DOC_TYPE_WORDS = (
-    "Kế hoạch", "Công văn", "Quyết định", "Chỉ thị", "Hướng dẫn", "Báo cáo", "Thông báo", "Nghị quyết",
-    "Chương trình", "Đề án", "Tờ trình", "Kết luận", "Quy chế", "Quy định", "Đề cương", "Thông tri",
+    "Kế hoạch",
+    "Công văn",
+    "Quyết định",
+    "Chỉ thị",
+    "Hướng dẫn",
+    "Báo cáo",
+    "Thông báo",
+    "Nghị quyết",
+    "Chương trình",
+    "Đề án",
+    "Tờ trình",
+    "Kết luận",
+    "Quy chế",
+    "Quy định",
+    "Đề cương",
+    "Thông tri",
 )
 
 # 464/KH-LĐLĐ, 35-NQ/TW, 374  /KH-MTTQ-BTT, 55/2022/QH15, số175-KH/TU (glued to 'số').
@@ -78,14 +146,79 @@ _ISSUE_VERB_RE = re.compile(
     r"(?:[Kk]ế hoạch|[Cc]ông văn|[Hh]ướng dẫn|[Vv]ăn bản|[Cc]hương trình|[Qq]uyết định|[Tt]hông báo|"
     r"[Đđ]ề cương|[Cc]hỉ thị)"
 )
-_ORG_START = ("Ban", "Ủy ban", "Uỷ ban", "UBND", "Sở", "Hội", "Liên đoàn", "LĐLĐ", "Tỉnh ủy", "Tỉnh uỷ",
-              "Thường trực", "Đảng ủy", "Đảng uỷ", "Huyện ủy", "Thành ủy", "Mặt trận", "Văn phòng", "Đoàn",
-              "Công đoàn", "Trung tâm", "Cục", "Bộ", "Hội đồng", "HĐND")
-_ORG_LOWER_WORDS = frozenset({"tỉnh", "huyện", "thành", "phố", "thị", "xã", "ủy", "uỷ", "ban", "nhân", "dân",
-                              "và", "lao", "động", "trực", "vụ", "quốc", "nam"})
+_ORG_START = (
+    "Ban",
+    "Ủy ban",
+    "Uỷ ban",
+    "UBND",
+    "Sở",
+    "Hội",
+    "Liên đoàn",
+    "LĐLĐ",
+    "Tỉnh ủy",
+    "Tỉnh uỷ",
+    "Thường trực",
+    "Đảng ủy",
+    "Đảng uỷ",
+    "Huyện ủy",
+    "Thành ủy",
+    "Mặt trận",
+    "Văn phòng",
+    "Đoàn",
+    "Công đoàn",
+    "Trung tâm",
+    "Cục",
+    "Bộ",
+    "Hội đồng",
+    "HĐND",
+)
+_ORG_LOWER_WORDS = frozenset(
+    {
+        "tỉnh",
+        "huyện",
+        "thành",
+        "phố",
+        "thị",
+        "xã",
+        "ủy",
+        "uỷ",
+        "ban",
+        "nhân",
+        "dân",
+        "và",
+        "lao",
+        "động",
+        "trực",
+        "vụ",
+        "quốc",
+        "nam",
+    }
+)
 _INTRO_RE = re.compile(r"^(?:Căn cứ|Thực hiện|Theo|Trên cơ sở|Thi hành|Triển khai)\b")
-_NOT_IN_NAMES = frozenset({"về", "của", "theo", "đã", "với", "cho", "để", "trong", "tại", "do", "từ", "là",
-                           "nhằm", "sẽ", "được", "có", "các", "những", "này", "đó"})
+_NOT_IN_NAMES = frozenset(
+    {
+        "về",
+        "của",
+        "theo",
+        "đã",
+        "với",
+        "cho",
+        "để",
+        "trong",
+        "tại",
+        "do",
+        "từ",
+        "là",
+        "nhằm",
+        "sẽ",
+        "được",
+        "có",
+        "các",
+        "những",
+        "này",
+        "đó",
+    }
+)
 _RECIPIENT_PREFIX = re.compile(r"^N[ơo]i\s+(?:nh[ậa]n|g[ửu]i)\s*:?\s*", re.IGNORECASE)
 
 
@@ -131,7 +264,7 @@ def find_provinces(text: str, *, capitalised: bool = True) -> list[tuple[str, in
         for m in pattern.finditer(folded):
             if capitalised and not cased[m.start()].isupper():
                 continue
-            before = folded[max(0, m.start() - 12): m.start()]
+            before = folded[max(0, m.start() - 12) : m.start()]
             out.append((canon, m.start(), before))
     out.sort(key=lambda x: x[1])
     return out
@@ -234,7 +367,8 @@ def _province(root: Section, text: str, place: str | None) -> str | None:
         return in_title[0][0]
     mentions = find_provinces(text)
     qualified = Counter(
-        canon for canon, _, before in mentions
+        canon
+        for canon, _, before in mentions
         if re.search(r"(?:tinh|tinh uy|thanh pho|tp\.?|thanh uy)\s*$", before)
     )
     if qualified:
@@ -250,7 +384,7 @@ def _intro_text(root: Section) -> str:
         return ""
     text = nfc(preamble.text)
     m = re.search(r"(?m)^\s*(?:\*\*)?(?:Căn cứ|Thực hiện|Theo|Trên cơ sở|Thi hành|Triển khai)\b", text)
-    return text[m.start():] if m else text
+    return text[m.start() :] if m else text
 
 
 def _issuer_phrase(text: str) -> tuple[str, int] | None:
@@ -260,7 +394,7 @@ def _issuer_phrase(text: str) -> tuple[str, int] | None:
         span: list[str] = []
         best = ""
         for i in range(len(words) - 1, -1, -1):
-            bare = words[i].strip("“”\"()")
+            bare = words[i].strip('“”"()')
             before = words[i - 1] if i > 0 else ""
             if not bare or bare[-1] in ",;:." or bare in _NOT_IN_NAMES:
                 break
@@ -294,8 +428,11 @@ def _issuer(root: Section, province: str | None, signature: Section | None) -> s
     if phrase is None:
         return None
     phrase = _expand(phrase)
-    if province and province_of(phrase) is None and not find_provinces(phrase) and (
-        re.search(r"(?:\btỉnh|Tỉnh [uủ]y|Tỉnh uỷ|thành phố|Thành ủy)$", phrase)
+    if (
+        province
+        and province_of(phrase) is None
+        and not find_provinces(phrase)
+        and (re.search(r"(?:\btỉnh|Tỉnh [uủ]y|Tỉnh uỷ|thành phố|Thành ủy)$", phrase))
     ):
         phrase = f"{phrase} {province}"
     return phrase

@@ -25,9 +25,24 @@ LABEL_MAX = 60
 
 # Title keywords of administrative documents (upper case at line start).
 _DOC_TYPES = (
-    "KẾ HOẠCH", "CÔNG VĂN", "QUYẾT ĐỊNH", "CHỈ THỊ", "HƯỚNG DẪN", "BÁO CÁO", "THÔNG BÁO", "NGHỊ QUYẾT",
-    "CHƯƠNG TRÌNH", "ĐỀ ÁN", "TỜ TRÌNH", "KẾT LUẬN", "QUY CHẾ", "QUY ĐỊNH", "ĐỀ CƯƠNG", "THÔNG TRI",
-    "CHUYÊN ĐỀ", "PHƯƠNG ÁN",
+    "KẾ HOẠCH",
+    "CÔNG VĂN",
+    "QUYẾT ĐỊNH",
+    "CHỈ THỊ",
+    "HƯỚNG DẪN",
+    "BÁO CÁO",
+    "THÔNG BÁO",
+    "NGHỊ QUYẾT",
+    "CHƯƠNG TRÌNH",
+    "ĐỀ ÁN",
+    "TỜ TRÌNH",
+    "KẾT LUẬN",
+    "QUY CHẾ",
+    "QUY ĐỊNH",
+    "ĐỀ CƯƠNG",
+    "THÔNG TRI",
+    "CHUYÊN ĐỀ",
+    "PHƯƠNG ÁN",
 )
 _TITLE_RE = re.compile(r"^(?P<kw>" + "|".join(_DOC_TYPES) + r")(?![^\W\d_])")
 _ANNEX_RE = re.compile(r"^(?:ĐỀ CƯƠNG|PHỤ LỤC)(?![^\W\d_])")
@@ -200,7 +215,7 @@ class _Parser:
         """Index of the line after the title block (title keyword line + subtitle lines)."""
         taken = 0
         last = title_idx
-        for ln in self.lines[title_idx + 1:]:
+        for ln in self.lines[title_idx + 1 :]:
             if ln.blank:
                 continue
             c = ln.clean
@@ -225,8 +240,8 @@ class _Parser:
         first = self.lines[title_idx].clean
         m = _TITLE_RE.match(first)
         kw = m.group("kw") if m else first
-        rest_parts = [first[m.end():].strip()] if m else []
-        rest_parts += [ln.clean for ln in self.lines[title_idx + 1:block_end] if not ln.blank]
+        rest_parts = [first[m.end() :].strip()] if m else []
+        rest_parts += [ln.clean for ln in self.lines[title_idx + 1 : block_end] if not ln.blank]
         rest = re.sub(r"\s+", " ", " ".join(p for p in rest_parts if p)).strip().strip("*").strip(" ,;")
         if rest and _is_upper(rest):
             rest = _restore_case(rest.lower())
@@ -261,7 +276,7 @@ class _Parser:
         if m:
             value = _roman_value(m.group("num"))
             rest = m.group("rest")
-            if value and (rest[0].isalpha() or rest[0] in "\"“("):
+            if value and (rest[0].isalpha() or rest[0] in '"“('):
                 return "roman", (value,), rest
         m = _NUM_RE.match(clean)
         if m:
@@ -269,13 +284,13 @@ class _Parser:
             rest = m.group("rest")
             if len(parts) == 1 and not m.group("sep"):
                 return None
-            if all(p >= 1 for p in parts) and (rest[0].isalpha() or rest[0] in "\"“("):
+            if all(p >= 1 for p in parts) and (rest[0].isalpha() or rest[0] in '"“('):
                 return "arabic", parts, rest
             return None
         m = _LETTER_RE.match(clean)
         if m:
             rest = m.group("rest")
-            if rest[0].isalpha() or rest[0] in "\"“(":
+            if rest[0].isalpha() or rest[0] in '"“(':
                 return "letter", (_LETTERS.index(m.group("num")) + 1,), rest
         return None
 
@@ -371,9 +386,11 @@ class _Parser:
                 stack = [self.root]
                 mode = "recipients"
                 continue
-            if mode in ("front", "body", "annex", "recipients") and (
-                signature_start(c) or (signer_title_line(c) and self._name_follows(ln.idx))
-            ) and (mode != "front" or self._name_follows(ln.idx)):
+            if (
+                mode in ("front", "body", "annex", "recipients")
+                and (signature_start(c) or (signer_title_line(c) and self._name_follows(ln.idx)))
+                and (mode != "front" or self._name_follows(ln.idx))
+            ):
                 if front_end is None:
                     front_end = ln.idx
                 seen_signatures += 1
@@ -417,7 +434,7 @@ class _Parser:
     def _name_follows(self, idx: int) -> bool:
         """A person's name within the next few non-blank lines (the end of a signature block)."""
         seen = 0
-        for ln in self.lines[idx + 1:]:
+        for ln in self.lines[idx + 1 :]:
             if ln.blank:
                 continue
             seen += 1
@@ -542,8 +559,17 @@ def _to_sections(parser: _Parser) -> Section:
 
     children = [convert(c, [], 1) for c in parser.root.children]
     title = parser.title or _fallback_title(parser)
-    return Section(section_id="root", heading=title, path=[], kind="body", level=0, text="", start=0, end=0,
-                   children=children)
+    return Section(
+        section_id="root",
+        heading=title,
+        path=[],
+        kind="body",
+        level=0,
+        text="",
+        start=0,
+        end=0,
+        children=children,
+    )
 
 
 def _fallback_title(parser: _Parser) -> str:
@@ -585,7 +611,7 @@ def _cut_points(text: str, start: int, end: int, level: int) -> list[int]:
             rest = seg[pos:]
             line = rest.split("\n", 1)[0]
             cl = clean_line(line)
-            prev_blank = seg[:m.start()].endswith("\n") or seg[:m.start()].rstrip(" \t\r").endswith("\n")
+            prev_blank = seg[: m.start()].endswith("\n") or seg[: m.start()].rstrip(" \t\r").endswith("\n")
             new_para = prev_blank and not cl[:1].islower()
             if cl and (new_para or _BULLET_RE.match(cl) or _Parser._heading_candidate(cl)):
                 points.append(start + pos + (len(line) - len(line.lstrip())))
