@@ -1,0 +1,242 @@
+"""HTTP-level errors and the handlers that turn every failure into `{error: {code, message}}` (Vietnamese)."""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from rag.errors import (
+    BackendError,
+    BusyError,
+    DocumentReadError,
+    InvalidInputError,
+    NotFoundError,
+    PlanbotError,
+    UnsupportedDocumentError,
+)
+
+logger = logging.getLogger("planbot.api")
+
+
+class UnauthorizedError(PlanbotError):
+    """No key or an unknown key."""
+
+    user_message = "Thiếu hoặc sai khóa API. Gửi khóa trong tiêu đề 'Authorization: Bearer <khóa>'."
+    code = "unauthorized"
+
+
+class ForbiddenError(PlanbotError):
+    """A valid key without the role the endpoint needs, or a non-local client in keyless mode."""
+
+    user_message = "Khóa API này không có quyền thực hiện thao tác này."
+    code = "forbidden"
+
+
+class RateLimitedError(PlanbotError):
+    """Too many requests from one key (or one address)."""
+
+    user_message = "Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau ít giây."
+    code = "rate_limited"
+
+    def __init__(self, message: str = "", *, retry_after_s: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class QueueFullError(BusyError):
+    """The model queue is full; carries an estimate of when to retry."""
+
+    def __init__(self, message: str = "", *, retry_after_s: float = 5.0) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class NotReadyError(BackendError):
+    """The assistant has not been created yet (lifespan still starting)."""
+
+    user_message = "Hệ thống đang khởi động. Vui lòng thử lại sau ít phút."
+    code = "not_ready"
+
+
+class PayloadTooLargeError(InvalidInputError):
+    """A request body over the limit for its endpoint."""
+
+    user_message = "Dữ liệu gửi lên quá lớn."
+    code = "payload_too_large"
+
+
+class QuestionTooLongError(InvalidInputError):
+    """A question over settings.max_question_chars."""
+
+    code = "question_too_long"
+
+
+def status_for(exc: PlanbotError) -> int:
+    """The HTTP status for one of our exceptions."""
+    table: list[tuple[type[PlanbotError], int]] = [
+        (UnauthorizedError, 401),
+        (ForbiddenError, 403),
+        (RateLimitedError, 429),
+        (NotFoundError, 404),
+        (PayloadTooLargeError, 413),
+        (UnsupportedDocumentError, 415),
+        (DocumentReadError, 422),
+        (InvalidInputError, 422),
+        (BusyError, 503),
+        (BackendError, 503),
+    ]
+    for cls, status in table:
+        if isinstance(exc, cls):
+            return status
+    return 500
+
+
+def retry_after_header(seconds: float) -> dict[str, str]:
+    """A Retry-After header (whole seconds, at least 1)."""
+    return {"Retry-After": str(max(1, math.ceil(seconds)))}
+
+
+def error_body(code: str, message: str, request: Request | None = None, **extra: Any) -> dict[str, Any]:
+    """The JSON error shape shared by every endpoint."""
+    err: dict[str, Any] = {"code": code, "message": message, **extra}
+    if request is not None:
+        request_id = getattr(request.state, "request_id", None)
+        if request_id:
+            err["request_id"] = request_id
+    return {"error": err}
+
+
+def error_response(exc: PlanbotError, request: Request | None = None) -> JSONResponse:
+    """Render one of our exceptions as a JSON response with the right status and headers."""
+    status = status_for(exc)
+    headers: dict[str, str] = {}
+    if isinstance(exc, QueueFullError | RateLimitedError):
+        headers.update(retry_after_header(exc.retry_after_s))
+    elif isinstance(exc, BusyError | BackendError):
+        headers.update(retry_after_header(10))
+    if isinstance(exc, UnauthorizedError):
+        headers["WWW-Authenticate"] = "Bearer"
+    if status >= 500 and status != 503:
+        logger.error("internal error: %s", exc)
+    return JSONResponse(error_body(exc.code, exc.user_message, request), status_code=status, headers=headers)
+
+
+# Vietnamese wording for pydantic error types (field name is prefixed by the caller).
+_TYPE_MESSAGES: dict[str, str] = {
+    "missing": "là trường bắt buộc nhưng bị thiếu",
+    "string_type": "phải là chuỗi ký tự",
+    "string_too_short": "không được để trống",
+    "string_too_long": "quá dài (tối đa {max_length} ký tự)",
+    "int_type": "phải là số nguyên",
+    "int_parsing": "phải là số nguyên",
+    "int_from_float": "phải là số nguyên",
+    "float_type": "phải là số",
+    "float_parsing": "phải là số",
+    "bool_type": "phải là true hoặc false",
+    "bool_parsing": "phải là true hoặc false",
+    "list_type": "phải là một danh sách",
+    "dict_type": "phải là một đối tượng JSON",
+    "model_type": "phải là một đối tượng JSON",
+    "model_attributes_type": "phải là một đối tượng JSON",
+    "too_short": "cần ít nhất {min_length} phần tử",
+    "too_long": "có quá nhiều phần tử (tối đa {max_length})",
+    "greater_than_equal": "phải lớn hơn hoặc bằng {ge}",
+    "greater_than": "phải lớn hơn {gt}",
+    "less_than_equal": "phải nhỏ hơn hoặc bằng {le}",
+    "less_than": "phải nhỏ hơn {lt}",
+    "literal_error": "chỉ nhận một trong các giá trị: {expected}",
+    "enum": "chỉ nhận một trong các giá trị: {expected}",
+    "extra_forbidden": "không phải là trường được hỗ trợ",
+    "string_unicode": "phải là chuỗi UTF-8 hợp lệ",
+    "union_tag_invalid": "có giá trị không hợp lệ",
+}
+
+
+def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) if parts else "nội dung yêu cầu"
+
+
+def describe_validation_error(err: dict[str, Any]) -> str:
+    """One pydantic/FastAPI validation error as a Vietnamese sentence."""
+    etype = str(err.get("type", ""))
+    loc = err.get("loc", ())
+    ctx = err.get("ctx") or {}
+    if etype == "value_error":
+        inner = ctx.get("error")
+        text = str(inner) if inner is not None else str(err.get("msg", ""))
+        return text.removeprefix("Value error, ")
+    template = _TYPE_MESSAGES.get(etype, "có giá trị không hợp lệ")
+    try:
+        desc = template.format(**{k: v for k, v in ctx.items() if isinstance(k, str)})
+    except (KeyError, IndexError, ValueError):
+        desc = template
+    if etype == "missing" and len(loc) <= 1:
+        return "Thiếu nội dung yêu cầu (JSON)."
+    return f"Trường '{_field_name(loc)}' {desc}."
+
+
+async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    if any(str(e.get("type")) == "json_invalid" for e in errors):
+        return JSONResponse(
+            error_body("malformed_json", "Nội dung JSON không hợp lệ (sai cú pháp).", request),
+            status_code=400,
+        )
+    details = [
+        {
+            "field": _field_name(e.get("loc", ())),
+            "type": str(e.get("type", "")),
+            "message": describe_validation_error(e),
+        }
+        for e in errors[:20]
+    ]
+    message = details[0]["message"] if details else "Dữ liệu gửi lên không hợp lệ."
+    return JSONResponse(error_body("invalid_input", message, request, details=details), status_code=422)
+
+
+_HTTP_MESSAGES: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "Yêu cầu không hợp lệ."),
+    401: ("unauthorized", UnauthorizedError.user_message),
+    403: ("forbidden", ForbiddenError.user_message),
+    404: ("not_found", "Không tìm thấy đường dẫn được yêu cầu."),
+    405: ("method_not_allowed", "Phương thức HTTP không được hỗ trợ cho đường dẫn này."),
+    406: ("not_acceptable", "Định dạng phản hồi được yêu cầu không được hỗ trợ."),
+    413: ("payload_too_large", "Dữ liệu gửi lên quá lớn."),
+    415: ("unsupported_media_type", "Kiểu nội dung gửi lên không được hỗ trợ."),
+    429: ("rate_limited", RateLimitedError.user_message),
+}
+
+
+async def _http_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code, message = _HTTP_MESSAGES.get(exc.status_code, ("http_error", "Yêu cầu không thể xử lý."))
+    if exc.status_code == 400 and isinstance(exc.detail, str) and "parsing the body" in exc.detail:
+        code, message = "malformed_body", "Không đọc được nội dung gửi lên (sai định dạng)."
+    headers = dict(exc.headers or {})
+    return JSONResponse(error_body(code, message, request), status_code=exc.status_code, headers=headers)
+
+
+async def _planbot_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, PlanbotError)
+    return error_response(exc, request)
+
+
+async def _unexpected_handler(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse(error_body("internal_error", PlanbotError.user_message, request), status_code=500)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers: validation, HTTP, our hierarchy, and a last-resort 500 without traceback."""
+    app.add_exception_handler(RequestValidationError, _validation_handler)
+    app.add_exception_handler(StarletteHTTPException, _http_handler)
+    app.add_exception_handler(PlanbotError, _planbot_handler)
+    app.add_exception_handler(Exception, _unexpected_handler)

@@ -1,0 +1,118 @@
+"""POST /v1/ask: one answer as JSON, or Server-Sent Events (sources, token, done, error)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, Body, Request
+from fastapi.responses import Response
+
+from api.answering import answer_events, answer_once, check_question
+from api.deps import AssistantDep, QueueDep, ReaderDep, SettingsDep
+from api.queue import Ticket
+from api.schemas import AskRequest, ErrorResponse
+from api.streaming import HEARTBEAT, EventStreamResponse, sse
+from rag.assistant import Assistant, StreamEvent
+from rag.types import Answer
+
+router = APIRouter(prefix="/v1", tags=["Hỏi đáp"])
+
+ASK_EXAMPLES: dict[str, Any] = {
+    "simple": {
+        "summary": "Câu hỏi đơn",
+        "value": {"question": "Kế hoạch 464 của Liên đoàn Lao động tỉnh Lai Châu có mục đích gì?"},
+    },
+    "follow_up": {
+        "summary": "Câu hỏi nối tiếp (có lịch sử)",
+        "value": {
+            "question": "Ai ký kế hoạch đó?",
+            "history": [
+                {"role": "user", "content": "Kế hoạch 374 của MTTQ Sóc Trăng tuyên truyền nội dung gì?"},
+                {"role": "assistant", "content": "Kế hoạch tuyên truyền về xây dựng Đảng... [1]"},
+            ],
+        },
+    },
+    "filtered_stream": {
+        "summary": "Lọc theo tỉnh, trả lời dạng luồng (SSE)",
+        "value": {
+            "question": "Hình thức tuyên truyền gồm những gì?",
+            "filters": {"province": "Khánh Hòa"},
+            "stream": True,
+        },
+    },
+}
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "JSON sai cú pháp"},
+    401: {"model": ErrorResponse, "description": "Thiếu hoặc sai khóa API"},
+    422: {
+        "model": ErrorResponse,
+        "description": "Dữ liệu không hợp lệ (câu hỏi rỗng, quá dài, bộ lọc lạ...)",
+    },
+    429: {"model": ErrorResponse, "description": "Vượt giới hạn số yêu cầu mỗi phút"},
+    503: {
+        "model": ErrorResponse,
+        "description": "Hàng đợi mô hình đầy (có Retry-After) hoặc hệ thống lỗi tạm thời",
+    },
+}
+
+
+def wants_event_stream(request: Request, flag: bool) -> bool:
+    """SSE when asked with `"stream": true` or `Accept: text/event-stream`."""
+    return flag or "text/event-stream" in request.headers.get("accept", "").lower()
+
+
+def encode_event(event: StreamEvent) -> bytes:
+    """One facade event as an SSE frame."""
+    if event.type == "sources":
+        return sse("sources", {"sources": [c.model_dump(mode="json") for c in event.sources]})
+    if event.type == "token":
+        return sse("token", {"text": event.text})
+    if event.type == "done" and event.answer is not None:
+        return sse("done", event.answer.model_dump(mode="json"))
+    if event.type == "error":
+        return sse(
+            "error", {"error": event.error or {"code": "internal_error", "message": "Đã có lỗi xảy ra."}}
+        )
+    return sse(event.type, event.model_dump(mode="json"))
+
+
+async def _frames(assistant: Assistant, ticket: Ticket, body: AskRequest) -> AsyncIterator[bytes]:
+    yield HEARTBEAT  # headers and a first byte go out at once, even while queued
+    async for event in answer_events(
+        assistant, ticket, body.question, body.history, body.top_k, body.filters
+    ):
+        yield HEARTBEAT if event is None else encode_event(event)
+
+
+@router.post(
+    "/ask",
+    response_model=Answer,
+    summary="Hỏi một câu, nhận câu trả lời có trích dẫn",
+    responses={
+        **ERRORS,
+        200: {
+            "description": "Câu trả lời (JSON), hoặc luồng SSE khi `Accept: text/event-stream` "
+            "hoặc `stream: true`: `sources`, nhiều `token`, rồi `done` (câu trả lời đầy đủ đã kiểm chứng) "
+            "hoặc `error`.",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
+    },
+)
+async def ask(
+    request: Request,
+    principal: ReaderDep,
+    assistant: AssistantDep,
+    queue: QueueDep,
+    settings: SettingsDep,
+    body: AskRequest = Body(openapi_examples=ASK_EXAMPLES),  # noqa: B008
+) -> Any:
+    """Answer a question from the plans, citing numbered sources; refuses when the plans do not say."""
+    check_question(body.question, settings)
+    request.state.log_question = body.question
+    ticket = queue.reserve()
+    if wants_event_stream(request, body.stream):
+        return EventStreamResponse(_frames(assistant, ticket, body), on_close=ticket.release)
+    answer = await answer_once(assistant, ticket, body.question, body.history, body.top_k, body.filters)
+    return Response(answer.model_dump_json(), media_type="application/json")

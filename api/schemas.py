@@ -1,0 +1,286 @@
+"""Request and response bodies of the HTTP API (Vietnamese examples in the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from rag.assistant import FILTER_KEYS
+from rag.types import Answer, ChatTurn, Citation, DirectiveRecord, DocumentMeta, IngestReport
+
+# Hard caps in the schema; the question limit from settings (max_question_chars) is checked in the route.
+QUESTION_HARD_CAP = 20_000
+TURN_CAP = 20_000
+HISTORY_CAP = 40
+TOP_K_MAX = 50
+
+FilterValue = str | int
+
+
+def _check_filters(value: dict[str, FilterValue] | None) -> dict[str, FilterValue] | None:
+    if not value:
+        return None
+    unknown = sorted(k for k in value if k not in FILTER_KEYS)
+    if unknown:
+        allowed = ", ".join(sorted(FILTER_KEYS))
+        raise ValueError(f"Bộ lọc không hợp lệ: {', '.join(unknown)}. Chỉ dùng được: {allowed}.")
+    out: dict[str, FilterValue] = {}
+    for key, raw in value.items():
+        if key == "year":
+            text = str(raw).strip()
+            if isinstance(raw, bool) or not text.isdigit():
+                raise ValueError("Bộ lọc 'year' phải là một năm (số nguyên), ví dụ 2023.")
+            out[key] = int(text)
+        else:
+            text = str(raw).strip()
+            if not text:
+                raise ValueError(f"Bộ lọc '{key}' không được để trống.")
+            out[key] = text
+    return out
+
+
+def _check_text(value: str, what: str) -> str:
+    if not value.strip():
+        raise ValueError(f"{what} không được để trống.")
+    if "\x00" in value:
+        raise ValueError(f"{what} chứa ký tự không hợp lệ.")
+    return value
+
+
+class AskRequest(BaseModel):
+    """A question, with recent history for follow-ups."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"question": "Kế hoạch 464 của Liên đoàn Lao động tỉnh Lai Châu có mục đích gì?"},
+                {
+                    "question": "Còn thời gian thực hiện thì sao?",
+                    "history": [
+                        {
+                            "role": "user",
+                            "content": "Kế hoạch 374 của MTTQ Sóc Trăng tuyên truyền nội dung gì?",
+                        },
+                        {"role": "assistant", "content": "Kế hoạch tuyên truyền về xây dựng Đảng... [1]"},
+                    ],
+                    "top_k": 6,
+                    "filters": {"province": "Sóc Trăng"},
+                },
+            ]
+        }
+    )
+
+    question: str = Field(
+        min_length=1,
+        max_length=QUESTION_HARD_CAP,
+        description="Câu hỏi bằng tiếng Việt.",
+        examples=["Kế hoạch 464 của Liên đoàn Lao động tỉnh Lai Châu có mục đích gì?"],
+    )
+    history: list[ChatTurn] = Field(default_factory=list, max_length=HISTORY_CAP)
+    top_k: int | None = Field(default=None, ge=1, le=TOP_K_MAX)
+    filters: dict[str, FilterValue] | None = Field(
+        default=None, description=f"Lọc theo: {', '.join(sorted(FILTER_KEYS))}.", examples=[{"year": 2023}]
+    )
+    stream: bool = Field(default=False, description="true: trả về Server-Sent Events (sources, token, done).")
+
+    @field_validator("question")
+    @classmethod
+    def _question(cls, value: str) -> str:
+        return _check_text(value, "Câu hỏi")
+
+    @field_validator("history")
+    @classmethod
+    def _history(cls, value: list[ChatTurn]) -> list[ChatTurn]:
+        for turn in value:
+            if len(turn.content) > TURN_CAP:
+                raise ValueError(f"Mỗi lượt hội thoại tối đa {TURN_CAP} ký tự.")
+        return value
+
+    @field_validator("filters")
+    @classmethod
+    def _filters(cls, value: dict[str, FilterValue] | None) -> dict[str, FilterValue] | None:
+        return _check_filters(value)
+
+
+class SearchRequest(BaseModel):
+    """A retrieval query (no model call)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"query": "tuyên truyền Nghị quyết 35-NQ/TW", "top_k": 5}]}
+    )
+
+    query: str = Field(
+        min_length=1, max_length=QUESTION_HARD_CAP, examples=["bảo vệ nền tảng tư tưởng của Đảng"]
+    )
+    top_k: int | None = Field(default=None, ge=1, le=TOP_K_MAX)
+    filters: dict[str, FilterValue] | None = None
+
+    @field_validator("query")
+    @classmethod
+    def _query(cls, value: str) -> str:
+        return _check_text(value, "Truy vấn")
+
+    @field_validator("filters")
+    @classmethod
+    def _filters(cls, value: dict[str, FilterValue] | None) -> dict[str, FilterValue] | None:
+        return _check_filters(value)
+
+
+class SearchHitOut(BaseModel):
+    """One ranked section."""
+
+    rank: int
+    score: float
+    dense_score: float | None = None
+    lexical_score: float | None = None
+    doc_id: str
+    doc_title: str
+    section_id: str
+    section_path: str
+    kind: str
+    text: str
+    province: str | None = None
+    year: int | None = None
+
+
+class SearchResponse(BaseModel):
+    query: str
+    hits: list[SearchHitOut]
+
+
+class DirectiveList(BaseModel):
+    query: str
+    directives: list[DirectiveRecord]
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentMeta]
+
+
+class SectionText(BaseModel):
+    doc_id: str
+    section_id: str
+    text: str
+
+
+class UploadResult(BaseModel):
+    """What an upload did, and the stored document when it can be identified."""
+
+    report: IngestReport
+    document: DocumentMeta | None = None
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(examples=["invalid_input"])
+    message: str = Field(examples=["Câu hỏi không được để trống."])
+    request_id: str | None = None
+    details: list[dict[str, str]] | None = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class Readiness(BaseModel):
+    status: Literal["starting", "ready", "error"]
+    detail: str | None = None
+
+
+# --- OpenAI-compatible chat completions ---------------------------------------------------------------
+
+
+class ContentPart(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "text"
+    text: str | None = None
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    role: Literal["system", "developer", "user", "assistant", "tool"]
+    content: str | list[ContentPart] | None = None
+
+    def text(self) -> str:
+        """The message's text (content parts of type text joined)."""
+        if self.content is None:
+            return ""
+        if isinstance(self.content, str):
+            return self.content
+        return "".join(p.text or "" for p in self.content if p.type in ("text", "input_text"))
+
+
+class ChatCompletionRequest(BaseModel):
+    """OpenAI's chat completion request; unknown sampling options are accepted and ignored."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "model": "planbot",
+                    "messages": [{"role": "user", "content": "Kế hoạch 374 của MTTQ Sóc Trăng do ai ký?"}],
+                }
+            ]
+        },
+    )
+
+    model: str = Field(default="planbot", max_length=200)
+    messages: list[ChatMessage] = Field(min_length=1, max_length=HISTORY_CAP + 10)
+    stream: bool = False
+    top_k: int | None = Field(default=None, ge=1, le=TOP_K_MAX)
+    filters: dict[str, FilterValue] | None = None
+
+    @field_validator("filters")
+    @classmethod
+    def _filters(cls, value: dict[str, FilterValue] | None) -> dict[str, FilterValue] | None:
+        return _check_filters(value)
+
+
+class ChatCompletionMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class ChatCompletionChoice(BaseModel):
+    index: int = 0
+    message: ChatCompletionMessage
+    finish_reason: Literal["stop"] = "stop"
+
+
+class ChatCompletionResponse(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[ChatCompletionChoice]
+    citations: list[Citation] = Field(default_factory=list)
+    refused: bool = False
+
+
+def search_hit_out(hit: Any) -> SearchHitOut:
+    """Flatten a rag SearchHit for the API."""
+    chunk = hit.chunk
+    return SearchHitOut(
+        rank=hit.rank,
+        score=hit.score,
+        dense_score=hit.dense_score,
+        lexical_score=hit.lexical_score,
+        doc_id=chunk.doc_id,
+        doc_title=chunk.doc_title,
+        section_id=chunk.section_id,
+        section_path=chunk.path_str,
+        kind=chunk.kind,
+        text=chunk.text,
+        province=chunk.province,
+        year=chunk.year,
+    )
+
+
+__all__ = ["Answer", "AskRequest", "ChatCompletionRequest", "SearchRequest"]
