@@ -3,45 +3,106 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from functools import partial
 from typing import Any
 
 import anyio
 
 from api.errors import QuestionTooLongError
-from api.queue import Ticket
+from api.queue import ModelQueue, Ticket
 from api.streaming import iterate_in_thread
 from rag.assistant import Assistant, StreamEvent
 from rag.config import Settings
-from rag.errors import PlanbotError
+from rag.errors import (
+    BackendError,
+    BusyError,
+    DocumentReadError,
+    InvalidInputError,
+    ModelUnavailableError,
+    NotFoundError,
+    PlanbotError,
+    UnsupportedDocumentError,
+)
 from rag.types import Answer, ChatTurn
 
 logger = logging.getLogger("planbot.api")
+
+_ERRORS_BY_CODE: dict[str, type[PlanbotError]] = {
+    cls.code: cls
+    for cls in (
+        InvalidInputError,
+        UnsupportedDocumentError,
+        DocumentReadError,
+        NotFoundError,
+        BackendError,
+        ModelUnavailableError,
+        BusyError,
+    )
+}
 
 
 def check_question(question: str, settings: Settings) -> None:
     """Enforce the configured question length (the schema only has a hard cap)."""
     limit = settings.max_question_chars
-    if len(question) > limit:
+    if len(question.strip()) > limit:
         raise QuestionTooLongError(
             f"question of {len(question)} chars", user_message=f"Câu hỏi quá dài (tối đa {limit} ký tự)."
         )
 
 
-async def answer_once(
+def error_from_event(error: dict[str, str] | None) -> PlanbotError:
+    """Rebuild the exception behind a stream `error` event (so its HTTP status is right)."""
+    error = error or {}
+    cls = _ERRORS_BY_CODE.get(error.get("code", ""), PlanbotError)
+    message = error.get("message") or PlanbotError.user_message
+    return cls(f"answer stream error {error.get('code')}", user_message=message)
+
+
+async def open_answer(
     assistant: Assistant,
-    ticket: Ticket,
+    queue: ModelQueue,
     question: str,
     history: Sequence[ChatTurn],
     top_k: int | None,
     filters: dict[str, Any] | None,
-) -> Answer:
-    """Wait for the model, then answer in a worker thread."""
-    async with ticket:
-        return await anyio.to_thread.run_sync(
-            partial(assistant.ask, question, list(history), top_k=top_k, filters=filters)
+) -> tuple[Ticket, Iterator[StreamEvent]]:
+    """Take a place in the model queue and open the facade's event stream.
+
+    Input errors the facade finds surface here, before any response starts (→ 4xx, not an SSE error).
+    """
+    ticket = queue.reserve()
+    try:
+        events = await anyio.to_thread.run_sync(
+            partial(assistant.stream, question, list(history), top_k=top_k, filters=filters)
         )
+    except BaseException:
+        ticket.release()
+        raise
+    return ticket, events
+
+
+def _collect(events: Iterator[StreamEvent]) -> Answer:
+    final: Answer | None = None
+    try:
+        for event in events:
+            if event.type == "done" and event.answer is not None:
+                final = event.answer
+            elif event.type == "error":
+                raise error_from_event(event.error)
+    finally:
+        close = getattr(events, "close", None)
+        if close is not None:
+            close()
+    if final is None:
+        raise BackendError("answer stream ended without a final answer")
+    return final
+
+
+async def answer_once(ticket: Ticket, events: Iterator[StreamEvent]) -> Answer:
+    """Wait for the model, then run the stream to its final (verified) answer in a worker thread."""
+    async with ticket:
+        return await anyio.to_thread.run_sync(_collect, events)
 
 
 def error_event(exc: BaseException) -> StreamEvent:
@@ -52,14 +113,7 @@ def error_event(exc: BaseException) -> StreamEvent:
     return StreamEvent(type="error", error={"code": "internal_error", "message": PlanbotError.user_message})
 
 
-async def answer_events(
-    assistant: Assistant,
-    ticket: Ticket,
-    question: str,
-    history: Sequence[ChatTurn],
-    top_k: int | None,
-    filters: dict[str, Any] | None,
-) -> AsyncIterator[StreamEvent | None]:
+async def answer_events(ticket: Ticket, events: Iterator[StreamEvent]) -> AsyncIterator[StreamEvent | None]:
     """The facade's stream events (None = heartbeat while waiting); failures become an `error` event.
 
     Holds the model for the duration; leaving early (client gone) closes the facade's generator.
@@ -67,12 +121,7 @@ async def answer_events(
     try:
         while not await ticket.acquire(timeout=10.0):
             yield None
-        history_list = list(history)
-
-        def make() -> Any:
-            return assistant.stream(question, history_list, top_k=top_k, filters=filters)
-
-        async for event in iterate_in_thread(make):
+        async for event in iterate_in_thread(events):
             yield event
     except Exception as exc:
         yield error_event(exc)

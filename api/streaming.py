@@ -35,16 +35,14 @@ def sse_data(data: str) -> bytes:
 HEARTBEAT = b": ping\n\n"
 
 
-async def iterate_in_thread(make: Callable[[], Iterator[T]]) -> AsyncIterator[T | None]:
-    """Drive a sync generator in worker threads; yield None as a heartbeat while it is slow.
+async def iterate_in_thread(gen: Iterator[T]) -> AsyncIterator[T | None]:
+    """Drive a sync iterator in worker threads; yield None as a heartbeat while it is slow.
 
-    On cancellation (client disconnect) or exit, the generator is closed in a worker thread once its
+    On cancellation (client disconnect) or exit, the iterator is closed in a worker thread once its
     in-flight step finishes, so the model stops producing tokens.
     """
-    gen: Iterator[T] | None = None
     pending: asyncio.Future[Any] | None = None
     try:
-        gen = await anyio.to_thread.run_sync(make)
         while True:
             if pending is None:
                 pending = asyncio.ensure_future(anyio.to_thread.run_sync(next, gen, _END))

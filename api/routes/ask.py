@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from fastapi import APIRouter, Body, Request
 from fastapi.responses import Response
 
-from api.answering import answer_events, answer_once, check_question
+from api.answering import answer_events, answer_once, check_question, open_answer
 from api.deps import AssistantDep, QueueDep, ReaderDep, SettingsDep
 from api.queue import Ticket
 from api.schemas import AskRequest, ErrorResponse
 from api.streaming import HEARTBEAT, EventStreamResponse, sse
-from rag.assistant import Assistant, StreamEvent
+from rag.assistant import StreamEvent
 from rag.types import Answer
 
 router = APIRouter(prefix="/v1", tags=["Hỏi đáp"])
@@ -78,11 +78,9 @@ def encode_event(event: StreamEvent) -> bytes:
     return sse(event.type, event.model_dump(mode="json"))
 
 
-async def _frames(assistant: Assistant, ticket: Ticket, body: AskRequest) -> AsyncIterator[bytes]:
+async def _frames(ticket: Ticket, events: Iterator[StreamEvent]) -> AsyncIterator[bytes]:
     yield HEARTBEAT  # headers and a first byte go out at once, even while queued
-    async for event in answer_events(
-        assistant, ticket, body.question, body.history, body.top_k, body.filters
-    ):
+    async for event in answer_events(ticket, events):
         yield HEARTBEAT if event is None else encode_event(event)
 
 
@@ -111,8 +109,10 @@ async def ask(
     """Answer a question from the plans, citing numbered sources; refuses when the plans do not say."""
     check_question(body.question, settings)
     request.state.log_question = body.question
-    ticket = queue.reserve()
+    ticket, events = await open_answer(
+        assistant, queue, body.question, body.history, body.top_k, body.filters
+    )
     if wants_event_stream(request, body.stream):
-        return EventStreamResponse(_frames(assistant, ticket, body), on_close=ticket.release)
-    answer = await answer_once(assistant, ticket, body.question, body.history, body.top_k, body.filters)
+        return EventStreamResponse(_frames(ticket, events), on_close=ticket.release)
+    answer = await answer_once(ticket, events)
     return Response(answer.model_dump_json(), media_type="application/json")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from fastapi import APIRouter, Body, Request
 from fastapi.responses import Response
 
-from api.answering import answer_events, answer_once, check_question
+from api.answering import answer_events, answer_once, check_question, open_answer
 from api.deps import AssistantDep, QueueDep, ReaderDep, SettingsDep
 from api.queue import Ticket
 from api.routes.ask import ERRORS
@@ -22,7 +22,7 @@ from api.schemas import (
     ChatCompletionResponse,
 )
 from api.streaming import HEARTBEAT, EventStreamResponse, sse_data
-from rag.assistant import Assistant
+from rag.assistant import StreamEvent
 from rag.errors import InvalidInputError
 from rag.types import Answer, ChatTurn, Citation
 
@@ -69,30 +69,23 @@ def _chunk(
     return sse_data(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
 
 
-async def _openai_frames(
-    assistant: Assistant, ticket: Ticket, body: ChatCompletionRequest, question: str, history: list[ChatTurn]
-) -> AsyncIterator[bytes]:
-    cid, created, model = f"chatcmpl-{uuid.uuid4().hex}", int(time.time()), body.model
+async def _openai_frames(ticket: Ticket, events: Iterator[StreamEvent], model: str) -> AsyncIterator[bytes]:
+    """OpenAI chunks. Draft tokens are not forwarded (a chat client cannot retract text): the verified
+    answer is sent once checked, then its sources; heartbeats keep the connection alive meanwhile."""
+    cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
     yield _chunk(cid, created, model, {"role": "assistant", "content": ""})
-    streamed = ""
-    async for event in answer_events(assistant, ticket, question, history, body.top_k, body.filters):
-        if event is None:
+    async for event in answer_events(ticket, events):
+        if event is None or event.type in ("sources", "token"):
             yield HEARTBEAT
-        elif event.type == "token" and event.text:
-            streamed += event.text
-            yield _chunk(cid, created, model, {"content": event.text})
         elif event.type == "done" and event.answer is not None:
             answer = event.answer
-            if answer.answer.startswith(streamed):
-                tail = answer.answer[len(streamed) :]
-            else:  # verification changed the text: send the checked answer after the draft
-                tail = "\n\n---\n" + answer.answer
+            yield _chunk(cid, created, model, {"content": answer.answer})
             cites = [c.model_dump(mode="json") for c in _citations(answer)]
             yield _chunk(
                 cid,
                 created,
                 model,
-                {"content": tail + sources_block(answer)},
+                {"content": sources_block(answer)},
                 citations=cites,
                 refused=answer.refused,
             )
@@ -131,12 +124,10 @@ async def chat_completions(
     question, history = split_messages(body)
     check_question(question, settings)
     request.state.log_question = question
-    ticket = queue.reserve()
+    ticket, events = await open_answer(assistant, queue, question, history, body.top_k, body.filters)
     if body.stream:
-        return EventStreamResponse(
-            _openai_frames(assistant, ticket, body, question, history), on_close=ticket.release
-        )
-    answer = await answer_once(assistant, ticket, question, history, body.top_k, body.filters)
+        return EventStreamResponse(_openai_frames(ticket, events, body.model), on_close=ticket.release)
+    answer = await answer_once(ticket, events)
     resp = ChatCompletionResponse(
         id=f"chatcmpl-{uuid.uuid4().hex}",
         created=int(time.time()),
