@@ -615,9 +615,12 @@ def _cut_points(text: str, start: int, end: int, level: int) -> list[int]:
             new_para = prev_blank and not cl[:1].islower()
             if cl and (new_para or _BULLET_RE.match(cl) or _Parser._heading_candidate(cl)):
                 points.append(start + pos + (len(line) - len(line.lstrip())))
-    elif level == 1:  # any line
+    elif level == 1:  # any line, except a sentence wrapped onto the next line
         for m in re.finditer(r"\n[ \t]*(?=\S)", seg):
-            points.append(start + m.end())
+            before = seg[: m.start()].rstrip()
+            wrapped = seg[m.end() : m.end() + 1].islower() and not before.endswith(tuple(_SENTENCE_END))
+            if not wrapped:
+                points.append(start + m.end())
     else:
         regex = {2: _SENTENCE_BREAK, 3: _CLAUSE_BREAK, 4: _COMMA_BREAK, 5: _SPACE_BREAK}[level]
         for m in regex.finditer(seg):
