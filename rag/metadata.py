@@ -249,10 +249,10 @@ def province_of(name: str | None) -> str | None:
     if not name:
         return None
     f = fold(name).strip(" ,.")
-    f = re.sub(r"^(?:tinh|thanh pho|tp\.?)\s+", "", f)
-    for canon, pattern in _PROVINCE_PATTERNS:
-        if pattern.fullmatch(f):
-            return canon
+    for candidate in (f, re.sub(r"^(?:tinh|thanh pho|tp\.?)\s+", "", f)):
+        for canon, pattern in _PROVINCE_PATTERNS:
+            if pattern.fullmatch(candidate):
+                return canon
     return None
 
 
