@@ -52,7 +52,7 @@ _NUM_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?P<sep>[.)]|(?=\s))\s
 _LETTER_RE = re.compile(r"^(?P<num>[a-zđ])[)/]\s*(?P<rest>\S.*)$")
 _BULLET_RE = re.compile(r"^[-–—•+*·]")
 _SEPARATOR_RE = re.compile(r"^[-_=*~.]{3,}$")
-_RECIPIENTS_RE = re.compile(r"^(?:noi nhan|noi gui)\s*:?", re.IGNORECASE)
+_RECIPIENTS_RE = re.compile(r"^(?:noi nhan|noi gui)\s*(?::.*)?$", re.IGNORECASE)
 _SIG_PREFIX_RE = re.compile(r"^(?P<pre>T/M|TM|K/T|KT|TL|T/L|TUQ|Q)\s*[.:]?\s+(?P<rest>\S.*)$")
 _SIGNER_TITLE_RE = re.compile(
     r"^(?:pho )?(?:chu tich|bi thu|giam doc|truong ban|truong phong|chanh van phong|tong bien tap|"
@@ -225,7 +225,8 @@ class _Parser:
                 or self._heading_candidate(c)
                 or _SEPARATOR_RE.match(c)
                 or _DATE_LINE_RE.search(c)
-                or c.startswith(("(Kèm theo", "Số", "(kèm theo"))
+                or c.startswith(("(Kèm theo", "(kèm theo"))
+                or re.match(r"^Số\s*[:\d]", c)
                 or len(c) > 200
                 or c.endswith((".", "như sau:"))
                 or _RECIPIENTS_RE.match(fold(c))
@@ -364,7 +365,7 @@ class _Parser:
             if ln.blank:
                 continue
             c = ln.clean
-            fc = fold(c[:20])
+            fc = fold(c) if len(c) < 200 else ""
             # Structural blocks first. An annex starts only after the body (or the title block) has started.
             annex_allowed = mode != "front" or (block_end is not None and ln.idx >= block_end)
             is_annex = (_ANNEX_RE.match(c) and _is_upper(c[:9])) or _ANNEX_MIXED_RE.match(c)

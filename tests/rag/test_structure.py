@@ -441,3 +441,14 @@ def test_short_label() -> None:
     label = short_label("1.3. " + "từ " * 40)
     assert label.endswith("…") and len(label) <= 61 and label.startswith("1.3. từ")
     assert short_label("**2. Yêu cầu:**") == "2. Yêu cầu"
+
+
+def test_words_that_look_like_blocks_inside_the_body() -> None:
+    text = (
+        "KẾ HOẠCH\nSố hóa tài liệu lưu trữ\n\nI. NỘI DUNG\n1. Tiếp nhận hồ sơ tại bộ phận một cửa.\n"
+        "Nơi nhận hồ sơ: Văn phòng Ủy ban nhân dân tỉnh.\n2. Số hóa toàn bộ hồ sơ trong năm.\n"
+    )
+    root = parse_sections(text)
+    assert root.heading == "Kế hoạch số hóa tài liệu lưu trữ"
+    assert [n.section_id for n in root.walk()[1:]] == ["preamble", "s1", "s1.1", "s1.2"]
+    assert "Nơi nhận hồ sơ:" in by_id(root)["s1.1"].text
