@@ -49,6 +49,7 @@ class FakeAssistant:
 
     def __init__(self) -> None:
         self.gate: threading.Event | None = None
+        self.permits: threading.Semaphore | None = None
         self.step_timeout_s = 30.0
         self.closed = threading.Event()
         self.started = threading.Event()
@@ -163,6 +164,8 @@ class FakeAssistant:
         )
 
     def _wait_gate(self) -> None:
+        if self.permits is not None and not self.permits.acquire(timeout=self.step_timeout_s):
+            raise TimeoutError("no permit for the next token")
         if self.gate is not None and not self.gate.wait(self.step_timeout_s):
             raise TimeoutError("test gate never opened")
 
