@@ -18,6 +18,7 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 
 
 def _unsupported(name: str) -> UnsupportedDocumentError:
+    """The error for a suffix we cannot read."""
     return UnsupportedDocumentError(
         f"unsupported document type: {name}",
         user_message=f"Tệp “{name}” có định dạng không được hỗ trợ. Hãy gửi tệp .txt, .md, .docx hoặc .pdf.",
@@ -25,6 +26,7 @@ def _unsupported(name: str) -> UnsupportedDocumentError:
 
 
 def _unreadable(name: str, reason: str, user_reason: str) -> DocumentReadError:
+    """The error for a file we cannot read, with a Vietnamese reason for the user."""
     return DocumentReadError(
         f"cannot read document {name}: {reason}",
         user_message=f"Không đọc được tệp “{name}”: {user_reason}.",
@@ -60,6 +62,7 @@ def _iter_docx_blocks(document: Any) -> list[str]:
     out: list[str] = []
 
     def table_lines(table: Table) -> None:
+        """Append the paragraphs of every cell of `table` (nested tables included)."""
         for row in table.rows:
             seen: set[int] = set()
             for cell in row.cells:
@@ -81,6 +84,7 @@ def _iter_docx_blocks(document: Any) -> list[str]:
 
 
 def _read_docx(name: str, data: bytes) -> str:
+    """Paragraphs and table cells of a .docx, one per line."""
     try:
         import docx
     except ImportError as exc:  # pragma: no cover - python-docx is a dependency
@@ -95,6 +99,7 @@ def _read_docx(name: str, data: bytes) -> str:
 
 
 def _read_pdf(name: str, data: bytes) -> str:
+    """Text of every page of a PDF (pypdf), pages separated by a blank line."""
     try:
         from pypdf import PdfReader
     except ImportError as exc:  # pragma: no cover - pypdf is a dependency

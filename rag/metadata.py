@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from rag.structure import (
-    _SIGNED_RE,
+    SIGNED_RE,
     clean_line,
     is_person_name,
     signature_start,
@@ -271,19 +271,23 @@ def find_provinces(text: str, *, capitalised: bool = True) -> list[tuple[str, in
 
 
 def _sections(root: Section, kind: str) -> list[Section]:
+    """Top-level sections of one kind."""
     return [s for s in root.walk() if s.kind == kind and s.level == 1]
 
 
 def _first(root: Section, kind: str) -> Section | None:
+    """The first top-level section of one kind, if any."""
     found = _sections(root, kind)
     return found[0] if found else None
 
 
 def _lines(text: str) -> list[str]:
+    """Non-empty cleaned lines (NFC, no markdown emphasis)."""
     return [c for c in (clean_line(x).replace("**", "") for x in nfc(text).split("\n")) if c]
 
 
 def _iso(d: str | None, m: str | None, y: str | None) -> str | None:
+    """ISO date from day/month/year strings, None when a part is missing or impossible."""
     if not (d and m and y):
         return None
     day, month, year = int(d), int(m), int(y)
@@ -324,6 +328,7 @@ def _place_date(root: Section) -> tuple[str | None, str | None, int | None]:
 
 
 def _first_number(text: str) -> str | None:
+    """The first document number in `text`, canonical."""
     m = NUMBER_RE.search(text)
     return canonical_number(m.group(0)) if m else None
 
@@ -342,6 +347,7 @@ def _number(root: Section) -> str | None:
 
 
 def _doc_type(root: Section) -> str | None:
+    """From the title's first words, a news dateline ('Tin bài') or the annex reference."""
     title = root.heading
     for word in _DOC_TYPE_WORDS:
         if title.startswith(word):
@@ -411,12 +417,14 @@ def _issuer_phrase(text: str) -> tuple[str, int] | None:
 
 
 def _expand(org: str) -> str:
+    """Spell out abbreviations that appear in issuer names (LĐLĐ, UBND, HĐND)."""
     for short, full in _ABBREVIATIONS.items():
         org = re.sub(rf"(?<!\w){short}(?!\w)", full, org)
     return org
 
 
 def _issuer(root: Section, province: str | None, signature: Section | None) -> str | None:
+    """The issuing body: preamble subject, else the signature's 'TM. ...'; province appended."""
     found = _issuer_phrase(_intro_text(root))
     phrase = found[0] if found else None
     if phrase is None and signature is not None:
@@ -446,7 +454,7 @@ def _signature(signature: Section | None) -> tuple[str | None, str | None]:
     name = next((ln for ln in lines if is_person_name(ln)), None)
     titles: list[str] = []
     for ln in lines:
-        if ln == name or _SIGNED_RE.match(ln):
+        if ln == name or SIGNED_RE.match(ln):
             break
         if signature_start(ln):
             m = re.match(r"^(?:T/M|TM)\b", ln)

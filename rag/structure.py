@@ -58,7 +58,7 @@ _SIGNER_TITLE_RE = re.compile(
     r"^(?:pho )?(?:chu tich|bi thu|giam doc|truong ban|truong phong|chanh van phong|tong bien tap|"
     r"bo truong|thu truong|chu nhiem|truong doan|tong giam doc|hieu truong|vien truong)\b"
 )
-_SIGNED_RE = re.compile(r"^\(?\s*(?:đã ký|ký|da ky|đã ký và đóng dấu)[^)]*\)?$", re.IGNORECASE)
+SIGNED_RE = re.compile(r"^\(?\s*(?:đã ký|ký|da ky|đã ký và đóng dấu)[^)]*\)?$", re.IGNORECASE)
 _INTRO_RE = re.compile(r"^(?:Căn cứ|Thực hiện|Theo(?! đó)|Trên cơ sở|Thi hành|Triển khai|Nhằm|Để)\b")
 _DATE_LINE_RE = re.compile(r"ngày\s*\S*\s*tháng\s*\S*\s*năm\s*\d{4}|^\d{1,2}/\d{1,2}/\d{4}")
 _SENTENCE_END = ".;:!?…)\"”'»"
@@ -92,6 +92,7 @@ def _roman_value(token: str) -> int | None:
 
 
 def _to_roman(value: int) -> str:
+    """Roman numeral of 1..39."""
     out = ""
     for num, sym in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
         while value >= num:
@@ -127,6 +128,7 @@ class _Line:
 
     @property
     def blank(self) -> bool:
+        """No content once cleaned."""
         return not self.clean
 
 
@@ -143,6 +145,7 @@ class _Node:
 
 
 def _split_lines(text: str) -> list[_Line]:
+    """Lines with their content offsets (start of the first non-space character, end of content)."""
     lines: list[_Line] = []
     pos = 0
     for idx, raw in enumerate(text.split("\n")):
@@ -158,6 +161,7 @@ def _split_lines(text: str) -> list[_Line]:
 
 
 def _is_upper(s: str) -> bool:
+    """Every letter is upper case (and there is at least one)."""
     letters = [c for c in s if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
 
@@ -184,6 +188,7 @@ def signer_title_line(clean: str) -> bool:
 
 
 def _title_case_doc_type(kw: str) -> str:
+    """'KẾ HOẠCH' → 'Kế hoạch'."""
     return kw.capitalize()
 
 
@@ -191,6 +196,7 @@ class _Parser:
     """One parse of one document."""
 
     def __init__(self, text: str) -> None:
+        """Split the text into lines; nothing is parsed yet."""
         self.text = text
         self.lines = _split_lines(text)
         self.nonblank = [ln for ln in self.lines if not ln.blank]
@@ -238,6 +244,7 @@ class _Parser:
         return last + 1
 
     def _compose_title(self, title_idx: int, block_end: int) -> str:
+        """'KẾ HOẠCH' + subtitle lines → 'Kế hoạch thông tin, tuyên truyền...'."""
         first = self.lines[title_idx].clean
         m = _TITLE_RE.match(first)
         kw = m.group("kw") if m else first
@@ -335,11 +342,13 @@ class _Parser:
     # ---- main pass -------------------------------------------------------------------------------
 
     def _add(self, parent: _Node, node: _Node) -> _Node:
+        """Attach a node to its parent and record it in document order."""
         parent.children.append(node)
         self.order.append(node)
         return node
 
     def _recipient_line(self, ln: _Line) -> bool:
+        """An item ('- ...') or a wrapped continuation line of the Nơi nhận block."""
         c = ln.clean
         if _BULLET_RE.match(c):
             return True
@@ -347,6 +356,7 @@ class _Parser:
         return (c[:1].islower() or indented) and not signature_start(c) and not signer_title_line(c)
 
     def parse(self) -> _Node:
+        """One pass over the lines building the tree; the front matter is split afterwards."""
         text_lines = self.lines
         title_idx = self._find_title()
         block_end = self._title_block_end(title_idx) if title_idx is not None else None
@@ -441,7 +451,7 @@ class _Parser:
             seen += 1
             if is_person_name(ln.clean):
                 return True
-            if seen >= 6 or not (_is_upper(ln.clean) or _SIGNED_RE.match(ln.clean)):
+            if seen >= 6 or not (_is_upper(ln.clean) or SIGNED_RE.match(ln.clean)):
                 return False
         return False
 
@@ -450,6 +460,7 @@ class _Parser:
     def _build_front(
         self, title_idx: int | None, block_end: int | None, front_end: int, *, has_headings: bool
     ) -> None:
+        """Header, preamble and (for documents without headings) paragraph sections."""
         front = [ln for ln in self.lines[:front_end] if not ln.blank]
         if not front:
             return
@@ -511,7 +522,10 @@ class _Parser:
     # ---- ids -------------------------------------------------------------------------------------
 
     def _assign_ids(self) -> None:
+        """Stable ids: s1, s1.2, annex.s1.1 (structural blocks keep their fixed ids)."""
+
         def walk(node: _Node, prefix: str) -> None:
+            """Number the heading children of `node` under `prefix`."""
             n = 0
             for child in node.children:
                 if child.sid and child.style == "":
@@ -535,6 +549,7 @@ def _restore_case(lowered: str) -> str:
 
 
 def _to_sections(parser: _Parser) -> Section:
+    """The parser's nodes as Section objects; each section's text runs to the next section."""
     text = parser.text
     order = sorted(parser.order, key=lambda n: n.start)
     bounds: dict[int, tuple[int, int]] = {}
@@ -543,6 +558,7 @@ def _to_sections(parser: _Parser) -> Section:
         bounds[id(node)] = (node.start, nxt)  # sections tile the text: trailing blank lines included
 
     def convert(node: _Node, path: list[str], level: int) -> Section:
+        """One node and its subtree."""
         start, end = bounds[id(node)]
         own_path = [*path, node.heading]
         kind: SectionKind = node.kind
@@ -574,6 +590,7 @@ def _to_sections(parser: _Parser) -> Section:
 
 
 def _fallback_title(parser: _Parser) -> str:
+    """A title for a document without title line or headline: its first line, shortened."""
     for ln in parser.nonblank:
         if len(ln.clean) >= 5:
             return short_label(ln.clean, 100)
@@ -671,6 +688,7 @@ def _pack(pieces: list[tuple[int, int]], max_chars: int, min_chars: int) -> list
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without its leading and trailing whitespace."""
     seg = text[start:end]
     lead = len(seg) - len(seg.lstrip())
     return start + lead, start + len(seg.rstrip())
@@ -707,6 +725,7 @@ def make_chunks(
     carry: int | None = None  # start of a bare parent heading waiting for its first child
 
     def visit(section: Section) -> None:
+        """Emit this section's unit (or carry a bare heading to the first child), then the children."""
         nonlocal carry
         own = section.text.strip()
         start = carry if carry is not None else section.start
