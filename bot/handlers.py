@@ -560,7 +560,12 @@ class BotHandlers:
                 stop.set()
 
         def pump() -> None:
-            events = self.assistant.stream(question, history)
+            try:
+                events = self.assistant.stream(question, history)  # input errors raise here
+            except BaseException as exc:
+                put(exc)
+                put(_END)
+                return
             try:
                 for event in events:
                     if stop.is_set():
@@ -607,10 +612,9 @@ class BotHandlers:
                 answer = item.answer
             elif item.type == "error":
                 error = item.error or {}
-                raise PlanbotError(
-                    error.get("message") or "stream error",
-                    user_message=error.get("user_message") or GENERIC_ERROR,
-                )
+                # the facade puts the Vietnamese user message under "message"
+                user_message = error.get("user_message") or error.get("message") or GENERIC_ERROR
+                raise PlanbotError(f"stream error: {error.get('code', 'unknown')}", user_message=user_message)
         if answer is None:
             raise PlanbotError("the stream ended without a final answer")
         return answer

@@ -24,7 +24,7 @@ from aiohttp import web
 from bot.app import build_application, start_application, stop_application
 from rag.assistant import StreamEvent
 from rag.config import Settings
-from rag.errors import BackendError
+from rag.errors import BackendError, BusyError, InvalidInputError
 from rag.text import fold
 from rag.types import Answer, ChatTurn, Citation, DirectiveRecord, IngestReport, Mention
 
@@ -445,8 +445,13 @@ class FakeAssistant:
         top_k: int | None = None,
         filters: dict[str, Any] | None = None,
     ) -> Iterator[StreamEvent]:
-        """Sources, then the first cited section's text word by word, then the final answer."""
+        """Input errors raise at once (like the facade); then sources, text deltas and the final answer."""
+        if len(question.strip()) < 3:
+            raise InvalidInputError("question too short", user_message="Câu hỏi quá ngắn.")
         self.stream_calls.append((question, list(history)))
+        return self._events(question, history)
+
+    def _events(self, question: str, history: Sequence[ChatTurn]) -> Iterator[StreamEvent]:
         keys = self._retrieve(question, history)
         citations = [
             Citation(
@@ -518,6 +523,22 @@ class BrokenAssistant(FakeAssistant):
         self.stream_calls.append((question, list(history)))
         yield StreamEvent(type="sources", sources=[])
         raise BackendError("llama.cpp server unreachable")
+
+
+class BusyAssistant(FakeAssistant):
+    """A FakeAssistant whose stream reports an error event (as the facade does for PlanbotErrors)."""
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[ChatTurn] = (),
+        *,
+        top_k: int | None = None,
+        filters: dict[str, Any] | None = None,
+    ) -> Iterator[StreamEvent]:
+        self.stream_calls.append((question, list(history)))
+        yield StreamEvent(type="sources", sources=[])
+        yield StreamEvent(type="error", error={"code": BusyError.code, "message": BusyError.user_message})
 
 
 # ------------------------------------------------------------------ harness

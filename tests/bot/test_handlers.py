@@ -20,7 +20,7 @@ from bot.handlers import (
     UPLOAD_DENIED,
 )
 from bot.keyboards import EXAMPLE_QUESTIONS
-from rag.errors import BackendError, UnsupportedDocumentError
+from rag.errors import BackendError, BusyError, UnsupportedDocumentError
 from tests.bot.conftest import (
     ADMIN,
     BOT_USERNAME,
@@ -31,6 +31,7 @@ from tests.bot.conftest import (
     USER,
     BotHarness,
     BrokenAssistant,
+    BusyAssistant,
     FakeBotApi,
 )
 
@@ -444,3 +445,18 @@ def test_token_never_reaches_the_logs(run_bot: Any, caplog: pytest.LogCaptureFix
     assert caplog.records, "something was logged"
     assert TOKEN not in caplog.text
     assert any("<token>" in r.getMessage() for r in caplog.records if r.name == "httpx")
+
+
+def test_error_event_and_invalid_question_are_reported(run_bot: Any) -> None:
+    async def scenario(h: BotHarness) -> None:
+        asked = h.api.send_text(QUESTION)
+        await reply_text_to(h.api, USER, asked["message_id"], BusyError.user_message)
+
+    run_bot(scenario, assistant=BusyAssistant())
+
+    async def short_question(h: BotHarness) -> None:
+        asked = h.api.send_text("??")
+        await reply_text_to(h.api, USER, asked["message_id"], "Câu hỏi quá ngắn.")
+        assert h.assistant.stream_calls == []
+
+    run_bot(short_question)
