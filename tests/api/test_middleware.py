@@ -22,7 +22,9 @@ def test_request_id_is_echoed_or_generated(client: httpx.Client) -> None:
     assert r.headers["x-request-id"] == "abc-123"
     generated = client.get("/healthz").headers["x-request-id"]
     assert len(generated) == 32
-    assert client.get("/healthz", headers={"X-Request-ID": "bad id <x>"}).headers["x-request-id"] != "bad id <x>"
+    assert (
+        client.get("/healthz", headers={"X-Request-ID": "bad id <x>"}).headers["x-request-id"] != "bad id <x>"
+    )
     err = client.get("/v1/documents/khong-co", headers={"X-Request-ID": "req-9"})
     assert err.json()["error"]["request_id"] == "req-9"
     assert r.headers["x-content-type-options"] == "nosniff"
@@ -64,8 +66,12 @@ def access_records(caplog: pytest.LogCaptureFixture) -> Iterator[Callable[[], li
 
 
 @pytest.mark.parametrize("production", [True, False])
-def test_access_log(serve: Callable[..., LiveServer], fake: FakeAssistant, production: bool,
-                    access_records: Callable[[], list[dict]]) -> None:
+def test_access_log(
+    serve: Callable[..., LiveServer],
+    fake: FakeAssistant,
+    production: bool,
+    access_records: Callable[[], list[dict]],
+) -> None:
     server = serve(fake, production=production)
     with server.client() as c:
         c.post("/v1/ask", json={"question": SECRET_QUESTION}, headers={"X-Request-ID": "log-1"})

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from rag.errors import BackendError, ModelUnavailableError
-from tests.api.conftest import FakeAssistant, LiveServer, wait_until
+from tests.api.conftest import FakeAssistant, LiveServer
 
 pytestmark = pytest.mark.unit
 
@@ -47,7 +47,10 @@ def test_ask_json_returns_answer_with_citations(client: httpx.Client) -> None:
 
 
 def test_ask_passes_history_and_filters(client: httpx.Client, fake: FakeAssistant) -> None:
-    history = [{"role": "user", "content": "Kế hoạch 464 là gì?"}, {"role": "assistant", "content": "Là kế hoạch [1]."}]
+    history = [
+        {"role": "user", "content": "Kế hoạch 464 là gì?"},
+        {"role": "assistant", "content": "Là kế hoạch [1]."},
+    ]
     r = client.post("/v1/ask", json={"question": QUESTION, "history": history, "filters": {"year": "2023"}})
     assert r.status_code == 200
     kind, call = fake.calls[-2] if fake.calls[-1][0] == "search" else fake.calls[-1]
@@ -166,6 +169,8 @@ def test_malformed_json_is_400(client: httpx.Client, raw: bytes) -> None:
 
 
 def test_non_json_content_type_is_4xx(client: httpx.Client) -> None:
-    r = client.post("/v1/ask", content=b"question=abc", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    r = client.post(
+        "/v1/ask", content=b"question=abc", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert 400 <= r.status_code < 500
     assert r.json()["error"]["message"]

@@ -34,7 +34,8 @@ def test_non_streaming_completion_has_citations(oa: openai.OpenAI) -> None:
 
 def test_streaming_completion(oa: openai.OpenAI) -> None:
     stream = oa.chat.completions.create(
-        model="planbot", stream=True,
+        model="planbot",
+        stream=True,
         messages=[{"role": "system", "content": "Trả lời ngắn."}, {"role": "user", "content": QUESTION}],
     )
     parts, citations, finish = [], None, None
@@ -50,12 +51,15 @@ def test_streaming_completion(oa: openai.OpenAI) -> None:
 
 
 def test_history_comes_from_earlier_messages(oa: openai.OpenAI, fake: FakeAssistant) -> None:
-    oa.chat.completions.create(model="planbot", messages=[
-        {"role": "user", "content": "Kế hoạch 464 là gì?"},
-        {"role": "assistant", "content": "Là kế hoạch tuyên truyền [1]."},
-        {"role": "user", "content": [{"type": "text", "text": QUESTION}]},
-    ])
-    kind, call = next(c for c in reversed(fake.calls) if c[0] == "stream")
+    oa.chat.completions.create(
+        model="planbot",
+        messages=[
+            {"role": "user", "content": "Kế hoạch 464 là gì?"},
+            {"role": "assistant", "content": "Là kế hoạch tuyên truyền [1]."},
+            {"role": "user", "content": [{"type": "text", "text": QUESTION}]},
+        ],
+    )
+    _, call = next(c for c in reversed(fake.calls) if c[0] == "stream")
     assert call["question"] == QUESTION
     assert [t.role for t in call["history"]] == ["user", "assistant"]
 

@@ -20,7 +20,10 @@ def docx_bytes(text: str) -> bytes:
     """A minimal valid .docx (zip) container."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("word/document.xml", f"<w:document><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>")
+        z.writestr(
+            "word/document.xml",
+            f"<w:document><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>",
+        )
     return buf.getvalue()
 
 
@@ -59,7 +62,10 @@ def test_upload_txt_as_admin(keyed: LiveServer) -> None:
 
 def test_upload_valid_docx(keyed: LiveServer) -> None:
     with keyed.client(headers=auth(ADMIN)) as c:
-        r = c.post("/v1/documents", files={"file": ("ke-hoach.docx", docx_bytes("Kế hoạch"), "application/octet-stream")})
+        r = c.post(
+            "/v1/documents",
+            files={"file": ("ke-hoach.docx", docx_bytes("Kế hoạch"), "application/octet-stream")},
+        )
     assert r.status_code == 201, r.text
 
 
@@ -102,7 +108,9 @@ def test_upload_without_file_field(keyed: LiveServer) -> None:
         r = c.post("/v1/documents", files={"tep": ("a.txt", b"x", "text/plain")})
         assert r.status_code == 422
         assert "file" in r.json()["error"]["message"]
-        r = c.post("/v1/documents", content=b"garbage", headers={"Content-Type": "multipart/form-data; boundary=zz"})
+        r = c.post(
+            "/v1/documents", content=b"garbage", headers={"Content-Type": "multipart/form-data; boundary=zz"}
+        )
         assert 400 <= r.status_code < 500
 
 
