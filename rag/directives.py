@@ -751,7 +751,7 @@ class DirectiveRegistry:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._ready = False
 
     @contextmanager
