@@ -61,8 +61,11 @@ class Catalog:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._path = path
         self._lock = threading.RLock()
-        with self._tx() as conn:
-            conn.executescript(_SCHEMA)
+        conn = sqlite3.connect(self._path, timeout=30)
+        try:
+            conn.executescript(_SCHEMA)  # executescript manages its own transaction
+        finally:
+            conn.close()
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:

@@ -51,7 +51,7 @@ class Route:
 
 def docs_named(question: str, metas: Sequence[DocumentMeta]) -> list[str]:
     """Documents the question names by province, place, number or distinctive issuer words."""
-    q = f" {fold(question)} "
+    q = " " + " ".join(re.findall(r"[a-z0-9/-]+", fold(question))) + " "
     q_compact = re.sub(r"\s+", "", q)
     found: list[str] = []
     for meta in metas:
