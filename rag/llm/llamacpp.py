@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 # shared by every thread: this lock makes load-time patching one-at-a-time.
 _PARAMS_PATCH_LOCK = threading.Lock()
 
+# Chat formats (llama-cpp-python names) for GGUFs without a chat template, by general.architecture prefix.
+_FALLBACK_CHAT_FORMATS = (("gemma", "gemma"), ("qwen", "chatml"))
+
 
 def _import_llama_cpp() -> Any:
     try:
@@ -73,6 +76,13 @@ def load_llama(model_path: Path, *, n_ctx: int, n_threads: int | None, repack: b
             llm = llama_cpp.Llama(model_path=str(model_path), **llama_kwargs(n_ctx, n_threads))
     except (ValueError, RuntimeError, OSError) as exc:
         raise ModelUnavailableError(f"could not load {model_path}: {exc}") from exc
+    if "tokenizer.chat_template" not in llm.metadata:
+        # Without a template llama-cpp-python falls back to Llama-2's [INST] format; use the family's.
+        arch = str(llm.metadata.get("general.architecture", ""))
+        fallback = next((fmt for prefix, fmt in _FALLBACK_CHAT_FORMATS if arch.startswith(prefix)), None)
+        if fallback:
+            llm.chat_format = fallback
+        log.warning("%s has no chat template; using chat format %r", model_path, llm.chat_format)
     elapsed = time.perf_counter() - started
     log.info("loaded %s in %.1f s (n_ctx=%d, repack=%s)", model_path, elapsed, n_ctx, repack)
     return llm
