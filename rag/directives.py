@@ -233,8 +233,11 @@ def _split_sentences(text: str) -> list[str]:
     for line in text.split("\n"):
         stripped = line.strip()
         if not stripped:
-            blocks.append("")
+            if blocks and blocks[-1]:
+                blocks.append("")
             continue
+        if len(blocks) >= 2 and not blocks[-1] and stripped[0].islower() and blocks[-2][-1] not in ".:;!?":
+            blocks.pop()  # a paragraph break in the middle of a sentence ("kiên quyết ngăn\n\nchặn")
         new_block = (
             not blocks
             or not blocks[-1]
