@@ -794,12 +794,13 @@ class DirectiveRegistry:
                     (doc_id, did, i, rec.number, number_lead(rec.number), rec.doc_type, rec.date,
                      rec.issuer, rec.term, rec.subject),
                 )
+                if any(m.doc_id != doc_id for m in rec.mentions):
+                    log.warning("mentions of %s filed under %s (their doc_id differs)", did, doc_id)
                 conn.executemany(
                     "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [
                         (doc_id, did, j, m.doc_title, m.section_id, m.section_path, m.sentence)
                         for j, m in enumerate(rec.mentions)
-                        if m.doc_id == doc_id
                     ],
                 )
 
@@ -852,6 +853,12 @@ class DirectiveRegistry:
             )
         out.sort(key=lambda r: (number_lead(r.number) or 0, number_key(r.number), r.date or ""))
         return out
+
+    def documents(self) -> list[str]:
+        """Ids of the documents that have directive records here."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT DISTINCT doc_id FROM doc_directives ORDER BY doc_id").fetchall()
+        return [str(r[0]) for r in rows]
 
     def get(self, directive_id: str) -> DirectiveRecord:
         """One directive by id; NotFoundError when unknown."""

@@ -308,7 +308,9 @@ def test_registry_merges_across_documents(tmp_path: Path) -> None:
     assert [r.directive_id for r in reg.mentions_for_doc("hoa-binh")].count("21-nq-tw@2022-06-16") == 1
     assert all(m.doc_id == "hoa-binh" for r in reg.mentions_for_doc("hoa-binh") for m in r.mentions)
     # Deleting one plan keeps the shared directives, with the other plan's mentions only.
+    assert reg.documents() == ["hoa-binh", "lai-chau"]
     reg.delete_document("hoa-binh")
+    assert reg.documents() == ["lai-chau"]
     nq21 = reg.get("21-nq-tw@2022-06-16")
     assert {m.doc_id for m in nq21.mentions} == {"lai-chau"} and nq21.issuer is None
     with pytest.raises(NotFoundError):
