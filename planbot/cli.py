@@ -187,10 +187,11 @@ def eval_cmd(
     out_dir: Annotated[Path, typer.Option("--out-dir")] = Path("eval/results"),
 ) -> None:
     """Đánh giá chất lượng truy hồi / trả lời trên bộ câu hỏi."""
-    from eval.harness import run_eval
+    from eval.harness import print_summary, run_eval
 
-    run_eval(_settings(), dataset=dataset, retrieval_only=retrieval_only, limit=limit,
-             compare_baseline=compare_baseline, out_dir=out_dir)
+    result = run_eval(_settings(), dataset=dataset, retrieval_only=retrieval_only, limit=limit,
+                      compare_baseline=compare_baseline, out_dir=out_dir)
+    print_summary(result)
 
 
 @app.command()

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from rag import messages
 from rag.config import Settings
@@ -29,6 +29,7 @@ from rag.evidence import (
 )
 from rag.interfaces import Generator
 from rag.prompts import PromptTemplate
+from rag.refusal import EvidenceGate
 from rag.retrieval import Retriever, validate_filters
 from rag.routing import Route, route, standalone_question
 from rag.text import fold
@@ -40,6 +41,7 @@ from rag.types import (
     Citation,
     DirectiveRecord,
     DocumentMeta,
+    SearchHit,
     Section,
 )
 from rag.verify import parse_claims, render, verify
@@ -47,10 +49,11 @@ from rag.verify import parse_claims, render, verify
 log = logging.getLogger(__name__)
 
 # Words of the question that describe the question form rather than its topic (cross-plan questions).
-_FORM_WORDS = frozenset(
-    "ke hoach;tinh;cac tinh;tai lieu;van ban;so sanh;nhung;nao;tat ca;ca hai;dia phuong;giong;khac;"
-    "khac nhau;giong nhau;diem chung;cung;deu;nhac;nhac den;de cap;noi;co;hinh thuc tuyen truyen".split(";")
-)
+_FORM_WORDS = frozenset((
+    "ke hoach", "tinh", "cac tinh", "tai lieu", "van ban", "so sanh", "nhung", "nao", "tat ca", "ca hai",
+    "dia phuong", "giong", "khac", "khac nhau", "giong nhau", "diem chung", "cung", "deu", "nhac", "nhac den",
+    "de cap", "noi", "co", "hinh thuc tuyen truyen",
+))
 
 
 @dataclass
@@ -99,6 +102,7 @@ class AnswerEngine:
         self._generator = generator
         self._trees = trees
         self._template = PromptTemplate.load("answer")
+        self.gate = EvidenceGate(registry, settings.refusal_min_score)
         self._stats: tuple[int, CorpusStats] | None = None
         self._lock = threading.Lock()
 
@@ -146,6 +150,52 @@ class AnswerEngine:
             used += len(quote)
         return sources
 
+    # ------------------------------------------------------------------ search with query understanding
+    _FIELD_KINDS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "date": ("header", "preamble"), "number": ("header", "preamble"), "signer": ("signature",),
+        "recipients": ("recipients",), "issuer": ("signature", "header"),
+    }
+
+    def search(self, query: str, k: int, filters: dict[str, Any] | None = None,
+               history: Sequence[ChatTurn] = ()) -> list[SearchHit]:
+        """Hybrid search, plus: chunks of the plans the question names rank first, and for questions about a
+        plan's particulars (date, signer, recipients…) the header/signature/recipient sections come first."""
+        filters = validate_filters(filters)
+        snap = self.retriever.snapshot()
+        metas = list(snap.metas.values())
+        standalone = standalone_question(query, history, metas)
+        plan = route(standalone, metas, is_directive=looks_like_directive_query(standalone))
+        lists: list[tuple[float, list[Chunk]]] = []
+        base = self.retriever.search(standalone, k=k, filters=filters)
+        if plan.kind == "metadata" and plan.meta_fields:
+            targets = plan.docs or ([base[0].chunk.doc_id] if base else [])
+            kinds = {kind for f in plan.meta_fields for kind in self._FIELD_KINDS[f]}
+            structural = [c for c in snap.chunks.values() if c.doc_id in targets and c.kind in kinds]
+            structural.sort(key=lambda c: (targets.index(c.doc_id), c.order))
+            lists.append((3.0, structural))
+        if plan.docs and "doc_id" not in filters and plan.kind != "cross_plan":
+            for doc_id in plan.docs[:3]:
+                doc_hits = self.retriever.search(standalone, k=k, filters={**filters, "doc_id": doc_id})
+                lists.append((2.0, [h.chunk for h in doc_hits]))
+        if not lists:
+            return base
+        lists.append((1.0, [h.chunk for h in base]))
+        fused: dict[str, float] = {}
+        by_id: dict[str, Chunk] = {}
+        for weight, chunks in lists:
+            for rank, chunk in enumerate(chunks):
+                fused[chunk.chunk_id] = fused.get(chunk.chunk_id, 0.0) + weight / (60 + rank + 1)
+                by_id[chunk.chunk_id] = chunk
+        base_by_id = {h.chunk.chunk_id: h for h in base}
+        ranked = sorted(fused.items(), key=lambda kv: kv[1], reverse=True)[:k]
+        out = []
+        for i, (cid, score) in enumerate(ranked):
+            prior = base_by_id.get(cid)
+            out.append(SearchHit(chunk=by_id[cid], score=round(score, 6), rank=i + 1,
+                                 dense_score=prior.dense_score if prior else None,
+                                 lexical_score=prior.lexical_score if prior else None))
+        return out
+
     # ------------------------------------------------------------------ entry point
     def stream(self, question: str, history: Sequence[ChatTurn] = (), *, top_k: int | None = None,
                filters: dict[str, Any] | None = None) -> Iterator[Event]:
@@ -192,17 +242,13 @@ class AnswerEngine:
                  started: float) -> Iterator[Event]:
         stats = self.stats()
         words = question_words(standalone, stats)
-        search_filters = dict(filters)
-        if len(plan.docs) == 1 and "doc_id" not in search_filters:
-            search_filters["doc_id"] = plan.docs[0]
-        hits = self.retriever.search(standalone, k=k, filters=search_filters)
-        if not hits and search_filters != filters:
-            hits = self.retriever.search(standalone, k=k, filters=filters)
+        hits = self.search(standalone, k, filters)
         chunks = [h.chunk for h in hits]
-        support = self.support(words, chunks)
+        verdict = self.gate.check(standalone, words, chunks, list(self.retriever.snapshot().metas.values()), stats)
+        support = verdict.support
         retrieval_ms = round((time.perf_counter() - started) * 1000, 1)
-        if not hits or support < self.settings.refusal_min_score:
-            log.info("refused: support %.2f < %.2f", support, self.settings.refusal_min_score)
+        if verdict.refuse:
+            log.info("refused: %s", verdict.reason)
             related = [Source(h.chunk, h.chunk.text[:300], h.score).citation(i + 1) for i, h in enumerate(hits[:3])]
             answer = Answer(question=question, answer=messages.REFUSAL, refused=True, mode="refused",
                             related=related, timings_ms={"retrieval_ms": retrieval_ms})
@@ -248,6 +294,15 @@ class AnswerEngine:
         mode = "generated"
         if verified:
             text, order = render(verified)
+        elif fold(messages.REFUSAL)[:30] in fold(raw):
+            log.info("model found nothing in the evidence; refusing")
+            related = [s.citation(i + 1) for i, s in enumerate(sources[:3])]
+            yield Event("done", answer=Answer(
+                question=question, answer=messages.REFUSAL, refused=True, mode="refused", related=related,
+                standalone_question=standalone if standalone != question else None,
+                timings_ms={"retrieval_ms": retrieval_ms, "generation_ms": generation_ms,
+                            "total_ms": round((time.perf_counter() - started) * 1000, 1)}))
+            return
         else:
             mode = "extractive"
             text, order = self._extractive(sources)

@@ -12,8 +12,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-log = logging.getLogger(__name__)
-
 from rag.answering import AnswerEngine, Event
 from rag.catalog import Catalog, tree_outline
 from rag.config import Settings
@@ -37,6 +35,8 @@ from rag.types import (
 )
 
 __all__ = ["FILTER_KEYS", "Assistant", "DocumentDetail", "StreamEvent"]
+
+log = logging.getLogger(__name__)
 
 
 class StreamEvent(BaseModel):
@@ -180,7 +180,7 @@ class Assistant:
     ) -> list[SearchHit]:
         """Ranked sections, no model call."""
         query = self.engine.check_question(query)
-        return self.retriever.search(query, k=top_k or self.settings.top_k, filters=filters)
+        return self.engine.search(query, top_k or self.settings.top_k, filters)
 
     # ------------------------------------------------------------------ registry and documents
     def lookup_directive(self, query: str) -> list[DirectiveRecord]:

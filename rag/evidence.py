@@ -15,13 +15,17 @@ from functools import lru_cache
 from rag.text import fold, normalize
 
 # Question and function words that carry no topic (folded).
-STOPWORDS = frozenset("""
-a ai anh ay bao bi boi cac cach cai can chi cho chua chu co con cua cu da dang day de den deu di do duoc gi gom
-ha hay hoac hoi khi khong la lam lan len loai luc ma moi minh mot muon nao nay neu nhe nhi nho nhung nhu nua o
-ong ra rang roi sao se so sau tai the thi thoi tra trong tu va vao van ve vi voi vay xem xin em toi chung ta ban
-biet giup nhieu dau cho_biet hay_cho nhac nhac_den de_cap neu_ra noi noi_ve the_nao nhu_the_nao bao_nhieu khi_nao o_dau
-cai_gi la_gi nhung_gi gi_vay nao_vay duoc_khong co_khong khong_a a_oi vay_a the_a nhi_a
-""".split())
+STOPWORDS = frozenset((
+    "a", "ai", "anh", "ay", "bao", "bi", "boi", "cac", "cach", "cai", "can", "chi", "cho", "chua", "chu", "co",
+    "con", "cua", "cu", "da", "dang", "day", "de", "den", "deu", "di", "do", "duoc", "gi", "gom", "ha", "hay",
+    "hoac", "hoi", "khi", "khong", "la", "lam", "lan", "len", "loai", "luc", "ma", "moi", "minh", "mot", "muon",
+    "nao", "nay", "neu", "nhe", "nhi", "nho", "nhung", "nhu", "nua", "o", "ong", "ra", "rang", "roi", "sao", "se",
+    "so", "sau", "tai", "the", "thi", "thoi", "tra", "trong", "tu", "va", "vao", "van", "ve", "vi", "voi", "vay",
+    "xem", "xin", "em", "toi", "chung", "ta", "ban", "biet", "giup", "nhieu", "dau", "cho_biet", "hay_cho", "nhac",
+    "nhac_den", "de_cap", "neu_ra", "noi", "noi_ve", "the_nao", "nhu_the_nao", "bao_nhieu", "khi_nao", "o_dau",
+    "cai_gi", "la_gi", "nhung_gi", "gi_vay", "nao_vay", "duoc_khong", "co_khong", "khong_a", "a_oi", "vay_a",
+    "the_a", "nhi_a"
+))
 
 _WORD_RE = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*", re.UNICODE)
 _NUMBER_RE = re.compile(r"\d+(?:[/.\-]\d+)*(?:[/-][A-Za-zĐđ0-9]+)*")
@@ -134,7 +138,7 @@ def sentence_spans(text: str) -> list[Span]:
     """Sentences / list items of a passage, with offsets into it."""
     spans: list[Span] = []
     pos = 0
-    for match in list(_SENT_SPLIT.finditer(text)) + [None]:
+    for match in [*_SENT_SPLIT.finditer(text), None]:
         end = match.start() if match else len(text)
         piece = text[pos:end]
         stripped = piece.strip()

@@ -40,7 +40,7 @@ Outcome = Literal["added", "replaced", "unchanged"]
 
 
 def doc_id_for(filename: str) -> str:
-    """A stable, URL-safe document id from a file name ('Kế hoạch 464.docx' → 'ke-hoach-464'; corpus stems stay as they are)."""
+    """A stable, URL-safe id from a file name ('Kế hoạch 464.docx' → 'ke-hoach-464'; corpus stems stay as they are)."""
     stem = Path(filename).stem
     slug = re.sub(r"[^a-z0-9_]+", "-", fold(stem)).strip("-_")
     return slug[:120] or "tai-lieu"
@@ -187,8 +187,7 @@ class Ingestor:
         if stale:
             log.info("removing %d stale vectors", len(stale))
             self.store.delete_ids(stale)
-        registry_docs = {m.doc_id for record in self.registry.all() for m in record.mentions}
-        for doc_id in registry_docs - set(live):
+        for doc_id in set(self.registry.documents()) - set(live):
             self.registry.delete_document(doc_id)
         for record in self.catalog.documents():
             if record.registry_version != record.version:

@@ -14,6 +14,7 @@ import shutil
 import threading
 from collections import Counter
 from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ def lexical_terms(text: str) -> list[str]:
     """Unigrams, bigrams of adjacent word tokens, and whole document numbers."""
     toks = tokens(text)
     words = [t for t in toks if "/" not in t and "-" not in t]
-    bigrams = [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+    bigrams = [f"{a}_{b}" for a, b in pairwise(words)]
     return toks + bigrams
 
 

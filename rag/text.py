@@ -18,13 +18,14 @@ _TONES = "\u0300\u0301\u0303\u0309\u0323"
 
 # Old → new tone placement for open syllables ending in oa/oe/uy: the mark moves to the first vowel.
 _OLD_TONE = re.compile(
-    r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])(?![\w])",
+    r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])(?![\w\u0300-\u036f])",
 )
 
 _FINALS = ("ch", "ng", "nh", "c", "m", "n", "p", "t")
-_INITIALS = frozenset(
-    "b c ch d đ g gh gi h k kh l m n ng ngh nh p ph qu r s t th tr v x".split()
-)
+_INITIALS = frozenset((
+    "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh", "p", "ph", "qu",
+    "r", "s", "t", "th", "tr", "v", "x"
+))
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _LOWER = "a-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
 _UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
@@ -124,7 +125,8 @@ def fold(text: str) -> str:
 
 def canonical_number(text: str) -> str:
     """Canonical spelling of a document number: no spaces, upper case ('374 /kh-mttq-btt' → '374/KH-MTTQ-BTT')."""
-    return re.sub(r"\s+", "", nfc(text)).upper()
+    upper = re.sub(r"\s+", "", nfc(text)).upper()
+    return re.sub(r"(?<![A-ZĐ])CTR(?=[/-]|$)", "CTr", upper)  # 'Chương trình' is spelt CTr
 
 
 def tokens(text: str) -> list[str]:

@@ -54,3 +54,12 @@ def test_tokens_keep_document_numbers_whole_and_split() -> None:
 def test_canonical_number() -> None:
     assert canonical_number("374  /KH-MTTQ-BTT") == "374/KH-MTTQ-BTT"
     assert canonical_number("35-nq/tw") == "35-NQ/TW"
+
+
+@pytest.mark.parametrize("word", ["Kết luận", "luật", "hoặc", "thuận", "quyết", "khoảng"])
+def test_tone_placement_keeps_marked_vowels(word: str) -> None:
+    assert normalize(word) == word
+
+
+def test_chuong_trinh_number_keeps_its_spelling() -> None:
+    assert canonical_number("32-ctr/tu") == "32-CTr/TU"

@@ -1,0 +1,86 @@
+"""Refusal decided from evidence, before any model call.
+
+A question is refused when what it asks about is not in the documents:
+- it names a province, a year of a plan, or a directive number the corpus never mentions;
+- it asks for a kind of value (money, a phone number, a count, a deadline) the retrieved evidence does not contain;
+- the retrieved evidence covers too little of its content words (threshold calibrated on eval/datasets/dev.jsonl).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.directives import DirectiveRegistry, parse_directive_query
+from rag.evidence import CorpusStats, coverage, folded_padded
+from rag.metadata import find_provinces
+from rag.routing import meta_fields
+from rag.text import fold
+from rag.types import Chunk, DocumentMeta
+
+# (what the question asks for, pattern in the folded question, pattern the evidence must contain)
+_ANSWER_TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    ("money",
+     re.compile(r"\b(kinh phi|ngan sach|du toan|bao nhieu tien|chi phi|tien thuong|muc chi|chi bao nhieu)\b"),
+     re.compile(r"(\d[\d.,]*\s*(dong|trieu|ty)\b|\b(trieu dong|ty dong|kinh phi|ngan sach|du toan|chi phi)\b)")),
+    ("contact",
+     re.compile(r"\b(so dien thoai|dien thoai|email|hop thu|dia chi lien he|fax|hotline)\b"),
+     re.compile(r"(\d[\d .]{7,}\d|@|\bdien thoai\b|\bemail\b)")),
+    ("count",
+     re.compile(r"\b(bao nhieu|may) (buoi|tin|bai|tin bai|lan|nguoi|cuoc|hoi nghi|lop|doan|chuong trinh|san pham)\b"),
+     re.compile(r"\b(\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi) (buoi|tin|bai|lan|nguoi|cuoc|hoi nghi|lop|doan"
+                r"|chuong trinh|san pham|tac pham)\b")),
+    ("deadline",
+     re.compile(r"\b(han chot|thoi han|han nop|truoc ngay nao|cham nhat|han cuoi)\b"),
+     re.compile(r"\b(truoc ngay|cham nhat|thoi han|han chot|han nop|truoc \d{1,2}/\d{1,2})\b")),
+)
+_PLAN_YEAR = re.compile(r"\b(ke hoach|van ban|tai lieu)\b.{0,80}?\bnam (20\d\d)\b")
+
+
+@dataclass
+class Verdict:
+    refuse: bool
+    reason: str = ""
+    support: float = 0.0
+
+
+class EvidenceGate:
+    """Decides, from the documents and the retrieved evidence, whether a question can be answered."""
+
+    def __init__(self, registry: DirectiveRegistry, min_support: float) -> None:
+        self.registry = registry
+        self.min_support = min_support
+
+    def check(self, question: str, words: Sequence[str], hits: Sequence[Chunk], metas: Sequence[DocumentMeta],
+              stats: CorpusStats) -> Verdict:
+        q = fold(question)
+        support = max((coverage(words, c.index_text(), stats) for c in hits[:3]), default=0.0)
+        if not hits:
+            return Verdict(True, "no evidence", support)
+        for canon, _, _ in find_provinces(question, capitalised=False):
+            if stats.df(fold(canon)) == 0:
+                return Verdict(True, f"place {canon!r} is in no document", support)
+        year_match = _PLAN_YEAR.search(q)
+        if year_match:
+            year = int(year_match.group(2))
+            named = [m for m in metas if m.province and f" {fold(m.province)} " in f" {q} "]
+            pool = named or list(metas)
+            if not any(m.year == year for m in pool):
+                return Verdict(True, f"no plan of year {year}", support)
+        own_numbers = {re.sub(r"\s+", "", fold(m.number)) for m in metas if m.number}
+        q_compact = re.sub(r"\s+", "", q)
+        names_own = any(num in q_compact for num in own_numbers)
+        parsed = parse_directive_query(question)
+        if parsed is not None and re.search(r"\d+\s*[-/]\s*[a-z]", q) and not names_own:
+            if not self.registry.lookup(question):
+                return Verdict(True, "directive not cited by any document", support)
+            if set(meta_fields(question)) & {"signer", "recipients"}:
+                return Verdict(True, "asks who signed/receives a cited directive; the plans do not say", support)
+        evidence = folded_padded(" ".join(c.text for c in hits[:4]))
+        for name, asks, has in _ANSWER_TYPES:
+            if asks.search(q) and not has.search(evidence):
+                return Verdict(True, f"asks for {name}, evidence has none", support)
+        if support < self.min_support:
+            return Verdict(True, f"support {support:.2f} < {self.min_support:.2f}", support)
+        return Verdict(False, "", support)
