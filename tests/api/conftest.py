@@ -335,7 +335,8 @@ class LiveServer:
         self.sock.close()
 
     def client(self, **kwargs: Any) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=30, **kwargs)
+        kwargs.setdefault("timeout", 30)
+        return httpx.Client(base_url=self.url, **kwargs)
 
 
 def wait_until(predicate: Callable[[], bool], what: str, limit_s: float = 20.0) -> None:
