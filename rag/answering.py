@@ -258,7 +258,8 @@ class AnswerEngine:
             yield Event("done", answer=answer)
             return
 
-        ranked = sorted(((h.chunk, coverage(words, h.chunk.index_text(), stats)) for h in hits),
+        content = [h for h in hits if h.chunk.kind not in ("header", "signature", "recipients")] or hits
+        ranked = sorted(((h.chunk, coverage(words, h.chunk.index_text(), stats)) for h in content),
                         key=lambda x: -x[1])
         ranked = [(c, s) for c, s in ranked if s >= 0.5 * support][:4]
         sources = self.make_sources(words, ranked, self.settings.context_chars)
@@ -325,7 +326,7 @@ class AnswerEngine:
         lines = [messages.EXTRACTIVE_INTRO]
         order: list[int] = []
         for i, source in enumerate(sources[:3]):
-            lines.append(f"- «{source.quote}» [{i + 1}]")
+            lines.append(f"- «{' '.join(source.quote.split())}» [{i + 1}]")
             order.append(i + 1)
         return "\n".join(lines), order
 
@@ -489,6 +490,6 @@ class AnswerEngine:
             citations.append(source.citation(n))
             label = meta.province or meta.issuer or meta.title
             when = f", {_fmt_date(meta.date)}" if meta.date else (f", năm {meta.year}" if meta.year else "")
-            lines.append(f"- {label} ({meta.title}{when}): «{source.quote}» [{n}]")
+            lines.append(f"- {label} ({meta.title}{when}): «{' '.join(source.quote.split())}» [{n}]")
         answer = Answer(question=question, answer="\n".join(lines), mode="cross_plan", citations=citations)
         return answer, citations

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     embed_model: str = "multilingual-e5-small"
     embed_api_key: SecretStr | None = None
     embed_threads: int | None = None
+    embed_cache_path: Path | None = None  # default: <data_dir>/embeddings.sqlite3
 
     # Generation
     llm_backend: Literal["llamacpp", "transformers", "openai"] = "llamacpp"

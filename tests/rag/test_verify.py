@@ -37,3 +37,8 @@ def test_wrong_number_is_dropped() -> None:
 def test_out_of_range_marker_is_recited_or_dropped() -> None:
     kept, _ = verify(parse_claims("Tổ chức hội nghị báo cáo viên định kỳ hằng quý [7]."), EVIDENCE)
     assert kept and kept[0].sources == [2]
+
+
+def test_numbered_items_are_not_split_from_their_text() -> None:
+    claims = parse_claims("1. Tuyên truyền trên báo chí [1].\n2. Tổ chức hội nghị báo cáo viên [2].")
+    assert [c.text for c in claims] == ["1. Tuyên truyền trên báo chí.", "2. Tổ chức hội nghị báo cáo viên."]
