@@ -125,9 +125,7 @@ class FakeAssistant:
                 )
         return out
 
-    def search(
-        self, query: str, *, top_k: int | None = None, filters: dict[str, Any] | None = None
-    ) -> list[SearchHit]:
+    def search(self, query: str, *, top_k: int | None = None, filters: dict[str, Any] | None = None) -> list[SearchHit]:
         self.calls.append(("search", query))
         words = {w for w in query.lower().split() if len(w) > 2}
         scored = []

@@ -7,8 +7,9 @@ import http.server
 import re
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,7 +36,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwr
 
 
 @pytest.fixture
-def browser():  # type: ignore[no-untyped-def]
+def browser() -> Iterator[Any]:
     with sync_api.sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield b
@@ -43,9 +44,9 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 def test_ask_stream_and_open_citation(
-    browser,
+    browser: Any,
     serve: Callable[..., LiveServer],
-    fake: FakeAssistant,  # type: ignore[no-untyped-def]
+    fake: FakeAssistant,
     tmp_path: Path,
 ) -> None:
     fake.permits = threading.Semaphore(0)  # tokens flow only when the test allows them
@@ -108,9 +109,9 @@ def test_ask_stream_and_open_citation(
 
 
 def test_widget_embeds_the_chat(
-    browser,
+    browser: Any,
     serve: Callable[..., LiveServer],
-    fake: FakeAssistant,  # type: ignore[no-untyped-def]
+    fake: FakeAssistant,
     tmp_path: Path,
 ) -> None:
     server = serve(fake, api_keys=["khoa-doc"])

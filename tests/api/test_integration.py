@@ -41,9 +41,7 @@ def real_server(corpus_data_dir: Path) -> Iterator[tuple[LiveServer, ScriptedGen
     from rag.assistant import Assistant
 
     generator = ScriptedGenerator(quote_first_source)
-    settings = corpus_settings(
-        corpus_data_dir, admin_api_keys=["qt"], api_keys=["doc"], rate_limit_per_minute=0
-    )
+    settings = corpus_settings(corpus_data_dir, admin_api_keys=["qt"], api_keys=["doc"], rate_limit_per_minute=0)
     assistant = Assistant(settings, generator=generator)
     server = LiveServer(create_app(settings, assistant=assistant)).start()
     try:
@@ -75,9 +73,7 @@ def test_real_answer_cites_the_corpus(http: httpx.Client) -> None:
 
 
 @pytest.mark.integration
-def test_real_stream_and_openai_endpoint(
-    http: httpx.Client, real_server: tuple[LiveServer, ScriptedGenerator]
-) -> None:
+def test_real_stream_and_openai_endpoint(http: httpx.Client, real_server: tuple[LiveServer, ScriptedGenerator]) -> None:
     question = "Kế hoạch của Mặt trận Tổ quốc tỉnh Khánh Hòa tuyên truyền bằng những hình thức nào?"
     with http.stream("POST", "/v1/ask", json={"question": question, "stream": True}) as r:
         assert r.status_code == 200
@@ -93,9 +89,7 @@ def test_real_stream_and_openai_endpoint(
 
 @pytest.mark.integration
 def test_real_retrieval_endpoints(http: httpx.Client) -> None:
-    hits = http.post("/v1/search", json={"query": "bảo vệ nền tảng tư tưởng của Đảng", "top_k": 3}).json()[
-        "hits"
-    ]
+    hits = http.post("/v1/search", json={"query": "bảo vệ nền tảng tư tưởng của Đảng", "top_k": 3}).json()["hits"]
     assert 1 <= len(hits) <= 3
     docs = http.get("/v1/documents").json()["documents"]
     assert len(docs) == 5
@@ -121,9 +115,7 @@ def test_real_uploads(http: httpx.Client) -> None:
         z.writestr("hello.txt", "not a word document")
     not_docx = http.post("/v1/documents", files={"file": ("zip-la.docx", buf.getvalue(), "application/zip")})
     assert not_docx.status_code == 422, not_docx.text
-    corrupt_pdf = http.post(
-        "/v1/documents", files={"file": ("hong.pdf", b"%PDF-1.4 broken", "application/pdf")}
-    )
+    corrupt_pdf = http.post("/v1/documents", files={"file": ("hong.pdf", b"%PDF-1.4 broken", "application/pdf")})
     assert corrupt_pdf.status_code == 422, corrupt_pdf.text
     bad_text = http.post("/v1/documents", files={"file": ("sai.txt", b"\xff\xfe\x00\xd8 bad", "text/plain")})
     assert bad_text.status_code == 422, bad_text.text
@@ -157,9 +149,7 @@ def test_real_question_end_to_end_with_the_default_model(corpus_data_dir: Path, 
     try:
         with server.client(timeout=600) as c:
             assert c.get("/healthz").status_code == 200
-            wait_until(
-                lambda: c.get("/readyz").json()["status"] != "starting", "warm-up finished", limit_s=600
-            )
+            wait_until(lambda: c.get("/readyz").json()["status"] != "starting", "warm-up finished", limit_s=600)
             assert c.get("/readyz").status_code == 200, c.get("/readyz").text
             r = c.post("/v1/ask", json={"question": QUESTION})
     finally:

@@ -22,9 +22,7 @@ def test_request_id_is_echoed_or_generated(client: httpx.Client) -> None:
     assert r.headers["x-request-id"] == "abc-123"
     generated = client.get("/healthz").headers["x-request-id"]
     assert len(generated) == 32
-    assert (
-        client.get("/healthz", headers={"X-Request-ID": "bad id <x>"}).headers["x-request-id"] != "bad id <x>"
-    )
+    assert client.get("/healthz", headers={"X-Request-ID": "bad id <x>"}).headers["x-request-id"] != "bad id <x>"
     err = client.get("/v1/documents/khong-co", headers={"X-Request-ID": "req-9"})
     assert err.json()["error"]["request_id"] == "req-9"
     assert r.headers["x-content-type-options"] == "nosniff"

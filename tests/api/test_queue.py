@@ -57,9 +57,7 @@ def test_cancelled_waiter_gives_its_place_back() -> None:
     asyncio.run(scenario())
 
 
-def test_full_queue_answers_503_with_retry_after(
-    serve: Callable[..., LiveServer], fake: FakeAssistant
-) -> None:
+def test_full_queue_answers_503_with_retry_after(serve: Callable[..., LiveServer], fake: FakeAssistant) -> None:
     fake.gate = threading.Event()
     server = serve(fake, queue_size=1)
     results: list[int] = []
@@ -81,9 +79,7 @@ def test_full_queue_answers_503_with_retry_after(
             assert "bận" in r.json()["error"]["message"]
             s = c.post("/v1/ask", json={**question, "stream": True})
             assert s.status_code == 503
-            oa = c.post(
-                "/v1/chat/completions", json={"messages": [{"role": "user", "content": "xây dựng Đảng"}]}
-            )
+            oa = c.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "xây dựng Đảng"}]})
             assert oa.status_code == 503
         finally:
             fake.gate.set()

@@ -19,7 +19,8 @@ QUESTION = "Mục đích xây dựng Đảng của kế hoạch là gì?"
 
 def sse_events(lines: Iterator[str]) -> list[tuple[str, dict]]:
     """Parse an SSE body into (event, data) pairs, skipping comments."""
-    events, name, data = [], "message", []
+    events: list[tuple[str, dict]] = []
+    name, data = "message", list[str]()
     for line in lines:
         if line == "":
             if data:
@@ -169,8 +170,6 @@ def test_malformed_json_is_400(client: httpx.Client, raw: bytes) -> None:
 
 
 def test_non_json_content_type_is_4xx(client: httpx.Client) -> None:
-    r = client.post(
-        "/v1/ask", content=b"question=abc", headers={"Content-Type": "application/x-www-form-urlencoded"}
-    )
+    r = client.post("/v1/ask", content=b"question=abc", headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert 400 <= r.status_code < 500
     assert r.json()["error"]["message"]

@@ -108,9 +108,7 @@ def test_upload_without_file_field(keyed: LiveServer) -> None:
         r = c.post("/v1/documents", files={"tep": ("a.txt", b"x", "text/plain")})
         assert r.status_code == 422
         assert "file" in r.json()["error"]["message"]
-        r = c.post(
-            "/v1/documents", content=b"garbage", headers={"Content-Type": "multipart/form-data; boundary=zz"}
-        )
+        r = c.post("/v1/documents", content=b"garbage", headers={"Content-Type": "multipart/form-data; boundary=zz"})
         assert 400 <= r.status_code < 500
 
 

@@ -30,17 +30,13 @@ def test_search_filters_and_validation(client: httpx.Client) -> None:
     assert client.post("/v1/search", json={"query": "x", "filters": {"nam": 2023}}).status_code == 422
 
 
-def test_search_answers_while_the_model_is_busy(
-    serve: Callable[..., LiveServer], fake: FakeAssistant
-) -> None:
+def test_search_answers_while_the_model_is_busy(serve: Callable[..., LiveServer], fake: FakeAssistant) -> None:
     fake.gate = threading.Event()
     server = serve(fake, queue_size=0)
     results: list[int] = []
     with server.client() as c:
         t = threading.Thread(
-            target=lambda: results.append(
-                c.post("/v1/ask", json={"question": "mục đích xây dựng Đảng"}).status_code
-            )
+            target=lambda: results.append(c.post("/v1/ask", json={"question": "mục đích xây dựng Đảng"}).status_code)
         )
         t.start()
         try:
