@@ -1,25 +1,28 @@
-"""Benchmarks of the product on this machine (measurements, not tests): ingest, retrieval, directive lookup,
-streaming, the local model, memory, and how retrieval cost grows with the corpus.
+"""Benchmarks of the product on this machine (measurements, not tests): ingest, retrieval, directive
+lookup, streaming, the local model, memory, and how retrieval cost grows with the corpus.
 
 `run_bench` builds everything in a temporary directory (fresh data dir and fresh embedding cache, so the cold
 ingest is really cold), measures, prints a table beside the targets and writes
-eval/results/<YYYY-MM-DD>-bench.json (`-bench-quick.json` for --quick). Times are seconds; p50/p95 interpolate
-linearly between samples (with ~10 samples p95 is close to the maximum).
+eval/results/<YYYY-MM-DD>-bench.json (`-bench-quick.json` for --quick). Times are seconds; p50/p95
+interpolate linearly between samples (with ~10 samples p95 is close to the maximum).
 
-- ingest: corpus/ cold (new data dir, new embedding cache: the embedder loads and embeds every chunk), warm rerun
-  (same data dir again: every file unchanged) and warm cache (new data dir, the cold run's embedding cache).
-- search (`Assistant.search`), directive lookup and the time to the `sources` event of `Assistant.stream`, over
-  fixed questions written below (not the eval dataset's), after a warm-up.
-- unless quick, with the configured model (default: the assembled Qwen2.5-Coder-1.5B GGUF on llama.cpp): time to
-  the first model token and to the full answer of each question that takes the model path, the answer-cache hit
-  (the same question again), and generation tokens/s through our generator vs raw llama.cpp (eval/rawbench.py) on
-  the same prompt. Generated tokens of our generator are counted by re-tokenising its text (greedy output
-  re-tokenises to the same tokens in practice).
+- ingest: corpus/ cold (new data dir, new embedding cache: the embedder loads and embeds every chunk),
+  warm rerun (same data dir again: every file unchanged) and warm cache (new data dir, the cold run's
+  embedding cache).
+- search (`Assistant.search`), directive lookup and the time to the `sources` event of
+  `Assistant.stream`, over fixed questions written below (not the eval dataset's), after a warm-up.
+- unless quick, with the configured model (default: the assembled Qwen2.5-Coder-1.5B GGUF on llama.cpp):
+  time to the first model token and to the full answer of each question that takes the model path, the
+  answer-cache hit (the same question again), and generation tokens/s through our generator vs raw
+  llama.cpp (eval/rawbench.py) on the same prompt. Our generator's tokens are counted by re-tokenising
+  its text (greedy output re-tokenises to the same tokens in practice).
 - peak RSS (`ru_maxrss`) once the index and the model are loaded: what a serving process holds.
-- unless quick, a synthetic corpus recombined from the real documents' sections: as many chunks as fit the time
-  budget with real embeddings (ingest time and per-chunk cost measured, the requested size extrapolated), and,
-  when that is less than requested, the full size again with approximate vectors (real vectors of the corpus
-  chunks plus noise, no embedding model) to measure retrieval at that size.
+- unless quick, a synthetic corpus recombined from the real documents' sections: as many chunks as fit
+  the time budget with real embeddings (ingest time and per-chunk cost measured, the requested size
+  extrapolated), and, when that is less than requested, the full size again with approximate vectors
+  (real vectors of the corpus chunks plus noise, no embedding model) to measure retrieval at that size.
+
+`python -m eval.bench [--quick] [--synthetic-chunks N] [--synthetic-budget S]` runs it from the shell.
 """
 
 from __future__ import annotations
@@ -85,7 +88,7 @@ TARGETS: dict[str, float] = {
 }
 
 
-# ---------------------------------------------------------------------------------------------------- statistics
+# ---------------------------------------------------------------- statistics
 def percentile(values: Sequence[float], q: float) -> float:
     """The q-th percentile (0–100) with linear interpolation between closest ranks (numpy's default)."""
     if not values:
@@ -130,7 +133,7 @@ def current_rss_mb() -> float | None:
     return None
 
 
-# ---------------------------------------------------------------------------------------------------- synthetic corpus
+# ---------------------------------------------------------------- synthetic corpus
 _PROVINCES = (
     "Hà Giang", "Cao Bằng", "Lào Cai", "Điện Biên", "Sơn La", "Yên Bái", "Tuyên Quang", "Thái Nguyên",
     "Lạng Sơn", "Quảng Ninh", "Bắc Giang", "Phú Thọ", "Vĩnh Phúc", "Bắc Ninh", "Hải Dương", "Hưng Yên",
@@ -211,7 +214,7 @@ def _splice(rng: random.Random, passages: Sequence[str], max_chars: int = 900) -
 
 
 def _synthetic_plan(rng: random.Random, passages: Sequence[str], n: int, items: int) -> str:
-    """One plan in the shape of the real ones: header, title, Roman sections of numbered items, recipients, signer."""
+    """One plan shaped like the real ones: header, title, Roman sections of numbered items, signature."""
     province = rng.choice(_PROVINCES)
     issuer, code, title = rng.choice(_ISSUERS)
     year = rng.randint(2019, 2025)
@@ -251,8 +254,9 @@ def _count_chunks(path: Path) -> int:
 def synthetic_corpus(
     sources: Sequence[Path], out_dir: Path, *, chunks: int, chunks_per_doc: int = 25, seed: int = 0
 ) -> SyntheticCorpus:
-    """Write synthetic plans (.txt) recombined from the real documents' paragraphs until the pipeline would make
-    at least `chunks` chunks of them (~`chunks_per_doc` each: 10,000 chunks → ~400 plans). Deterministic."""
+    """Write synthetic plans (.txt) recombined from the real documents' paragraphs until the pipeline
+    would make at least `chunks` chunks of them (~`chunks_per_doc` each: 10,000 → ~400 plans).
+    Deterministic for a seed."""
     if chunks <= 0:
         raise ValueError("chunks must be positive")
     passages = _passages(sources)
@@ -263,7 +267,8 @@ def synthetic_corpus(
     corpus = SyntheticCorpus()
     n = 0
     while corpus.chunks < chunks:
-        items = max(2, min(chunks_per_doc, chunks - corpus.chunks) - 4)  # header, preamble, recipients, signer
+        # ~4 chunks are not items: header, preamble, recipients, signature.
+        items = max(2, min(chunks_per_doc, chunks - corpus.chunks) - 4)
         path = out_dir / f"ke-hoach-tong-hop-{n:04d}.txt"
         path.write_text(_synthetic_plan(rng, passages, n, items), encoding="utf-8")
         corpus.files.append(path)
@@ -272,7 +277,7 @@ def synthetic_corpus(
     return corpus
 
 
-# ---------------------------------------------------------------------------------------------------- instrumentation
+# ---------------------------------------------------------------- instrumentation
 @dataclass
 class _Call:
     messages: list[dict[str, str]]
@@ -298,7 +303,9 @@ class TimedGenerator:
         load = getattr(self.inner, "load", None)
         return load() if load is not None else None
 
-    def stream(self, messages: Sequence[dict[str, str]], *, max_tokens: int, stop: Sequence[str] = ()) -> Iterator[str]:
+    def stream(
+        self, messages: Sequence[dict[str, str]], *, max_tokens: int, stop: Sequence[str] = ()
+    ) -> Iterator[str]:
         """The inner stream, timed."""
         call = _Call(messages=[dict(m) for m in messages], started=time.perf_counter())
         self.calls.append(call)
@@ -318,8 +325,8 @@ class TimedGenerator:
 
 
 class ApproxEmbedder:
-    """Passages: a real corpus vector chosen by the text's hash plus hash-seeded noise (no model); queries: the
-    real embedder. For measuring retrieval cost at a corpus size too large to embed here."""
+    """Passages: a real corpus vector chosen by the text's hash plus hash-seeded noise (no model);
+    queries: the real embedder. For measuring retrieval cost at a corpus size too large to embed here."""
 
     def __init__(self, base: Sequence[Sequence[float]], query_embedder: Embedder, noise: float = 0.3) -> None:
         self._base = np.asarray(base, dtype=np.float32)
@@ -338,13 +345,13 @@ class ApproxEmbedder:
         for text in texts:
             h = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
             rng = np.random.default_rng(h)
-            vec = self._base[h % len(self._base)] + self._noise * rng.standard_normal(self.dim).astype(np.float32) / (
-                math.sqrt(self.dim))
+            noise = rng.standard_normal(self.dim).astype(np.float32) * (self._noise / math.sqrt(self.dim))
+            vec = self._base[h % len(self._base)] + noise
             out.append((vec / np.linalg.norm(vec)).tolist())
         return out
 
 
-# ---------------------------------------------------------------------------------------------------- measurements
+# ---------------------------------------------------------------- measurements
 def _timed(fn: Callable[[], object]) -> float:
     started = time.perf_counter()
     fn()
@@ -416,7 +423,7 @@ def _decode_rate(tokens: int | None, call: _Call) -> float | None:
 
 def _measure_model(assistant: Assistant, timed: TimedGenerator, settings: Settings, model_path: Path | None,
                    questions: Sequence[str], overhead_repeats: int) -> dict[str, Any]:
-    """Answers through the assistant (first token, full answer, cache hit) and our generator vs raw llama.cpp."""
+    """Answers through the assistant (first token, full answer, cache hit); our generator vs raw."""
     load_s = _timed(timed.load)
     llm = timed.load() if settings.llm_backend == "llamacpp" else None
     rows: list[dict[str, Any]] = []
@@ -471,7 +478,7 @@ def _measure_model(assistant: Assistant, timed: TimedGenerator, settings: Settin
 
 def _measure_overhead(timed: TimedGenerator, settings: Settings, model_path: Path | None, llm: Any,
                       repeats: int) -> dict[str, Any]:
-    """Decode tokens/s of LlamaCppGenerator.stream vs raw llama.cpp on the same prompt (the longest answer's)."""
+    """Decode tokens/s of LlamaCppGenerator.stream vs raw llama.cpp on one prompt (the longest answer's)."""
     if llm is None or model_path is None:
         return {"skipped": f"raw llama.cpp comparison needs llm_backend=llamacpp (is {settings.llm_backend})"}
     calls = [c for c in timed.calls if c.parts]
@@ -532,7 +539,8 @@ def _measure_synthetic(settings: Settings, work: Path, sources: Sequence[Path], 
     s = _bench_settings(settings, data)
     assistant = Assistant(s, embedder=CachedEmbedder(inner, data / "embeddings.sqlite3"))
     seconds, report = _ingest_timed(assistant, corpus.files)
-    real: dict[str, Any] = {"documents": report.documents, "chunks": report.chunks, "ingest_s": round(seconds, 1),
+    real: dict[str, Any] = {"documents": report.documents, "chunks": report.chunks,
+                            "ingest_s": round(seconds, 1),
                             "s_per_chunk": round(seconds / max(1, report.chunks), 4),
                             "chunks_per_s": round(report.chunks / seconds, 2) if seconds > 0 else None}
     real.update(_retrieval_at_scale(assistant, questions))
@@ -549,7 +557,8 @@ def _measure_synthetic(settings: Settings, work: Path, sources: Sequence[Path], 
         seconds, report = _ingest_timed(approx, corpus.files)
         entry: dict[str, Any] = {"documents": report.documents, "chunks": report.chunks,
                                  "ingest_s_without_embedding": round(seconds, 1),
-                                 "note": "passage vectors approximated (no embedding model); queries embedded"}
+                                 "note": "passage vectors approximated (no embedding model); "
+                                         "queries embedded"}
         entry.update(_retrieval_at_scale(approx, questions))
         result["approx_vectors"] = entry
         del approx
@@ -557,7 +566,7 @@ def _measure_synthetic(settings: Settings, work: Path, sources: Sequence[Path], 
     return result
 
 
-# ---------------------------------------------------------------------------------------------------- report
+# ---------------------------------------------------------------- report
 def _target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
     """(label, measured, target, met) rows for the summary table."""
     rows: list[tuple[str, str, str, bool | None]] = []
@@ -578,7 +587,8 @@ def _target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, bool | No
     model = results.get("model")
     if isinstance(model, dict) and "first_token" in model:
         ft, ans = model["first_token"], model["answer"]
-        rows.append((f"Token đầu tiên p50 / p95 ({ft.get('n', 0)} câu)", f"{sec(ft.get('p50'))} / {sec(ft.get('p95'))}",
+        rows.append((f"Token đầu tiên p50 / p95 ({ft.get('n', 0)} câu)",
+                     f"{sec(ft.get('p50'))} / {sec(ft.get('p95'))}",
                      f"≤ {TARGETS['first_token_p50_s']:.0f} s",
                      ft.get("p50", math.inf) <= TARGETS["first_token_p50_s"] if ft.get("n") else None))
         rows.append(("Trả lời đầy đủ p50 / p95", f"{sec(ans.get('p50'))} / {sec(ans.get('p95'))}",
@@ -588,7 +598,8 @@ def _target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, bool | No
         if "overhead" in ov and ov["overhead"] is not None:
             rows.append((f"Sinh token: ours / raw ({ov['prompt_tokens']} token prompt)",
                          f"{ov['ours_tok_s']} / {ov['raw_tok_s']} tok/s → {ov['overhead']:+.1%}",
-                         f"≤ {TARGETS['generator_overhead']:.0%}", ov["overhead"] <= TARGETS["generator_overhead"]))
+                         f"≤ {TARGETS['generator_overhead']:.0%}",
+                         ov["overhead"] <= TARGETS["generator_overhead"]))
         else:
             rows.append(("Chi phí bộ sinh so với llama.cpp thô", ov.get("skipped", "—"), "", None))
         rows.append(("Trả lời từ cache p50", sec(model["cache_hit"].get("p50")), "", None))
@@ -604,9 +615,10 @@ def _target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, bool | No
         real = syn["real_embeddings"]
         rows.append((f"Kho tổng hợp {real['chunks']} đoạn: nạp", f"{sec(real['ingest_s'])} "
                      f"({real['chunks_per_s']} đoạn/s)", "", None))
-        rows.append((f"Kho tổng hợp {real['chunks']} đoạn: tìm kiếm p50", sec(real["search"].get("p50")), "", None))
-        rows.append((f"Ước tính nạp {syn['requested_chunks']} đoạn", sec(real["extrapolated_ingest_s_for_requested"]),
+        rows.append((f"Kho tổng hợp {real['chunks']} đoạn: tìm kiếm p50", sec(real["search"].get("p50")),
                      "", None))
+        rows.append((f"Ước tính nạp {syn['requested_chunks']} đoạn",
+                     sec(real["extrapolated_ingest_s_for_requested"]), "", None))
         approx = syn.get("approx_vectors")
         if approx:
             rows.append((f"Kho tổng hợp {approx['chunks']} đoạn (vector xấp xỉ): tìm kiếm p50",
@@ -637,7 +649,7 @@ def print_bench(results: dict[str, Any]) -> None:
     console.print(f"Kết quả chi tiết: {results['path']}")
 
 
-# ---------------------------------------------------------------------------------------------------- entry point
+# ---------------------------------------------------------------- entry point
 def run_bench(
     settings: Settings,
     *,
@@ -691,11 +703,13 @@ def run_bench(
         cold_s, report = _ingest_timed(assistant, [corpus])
         rerun_s, _ = _ingest_timed(assistant, [corpus])
         warm_dir = work / "data-warm"
-        warm = Assistant(_bench_settings(settings, warm_dir, embed_cache_path=work / "data" / "embeddings.sqlite3"))
+        warm_cache = work / "data" / "embeddings.sqlite3"
+        warm = Assistant(_bench_settings(settings, warm_dir, embed_cache_path=warm_cache))
         warm_s, _ = _ingest_timed(warm, [corpus])
         del warm
         gc.collect()
-        results["corpus"].update(documents=report.documents, chunks=report.chunks, directives=report.directives)
+        results["corpus"].update(documents=report.documents, chunks=report.chunks,
+                                 directives=report.directives)
         results["ingest"] = {"cold_s": round(cold_s, 2), "warm_rerun_s": round(rerun_s, 3),
                              "warm_cache_s": round(warm_s, 2), "chunks": report.chunks,
                              "cold_s_per_chunk": round(cold_s / max(1, report.chunks), 4),
@@ -709,7 +723,8 @@ def run_bench(
             results["model"] = {"skipped": "quick"}
         results["memory"] = {"peak_rss_mb": peak_rss_mb(), "rss_now_mb": current_rss_mb(),
                              "model_loaded": timed is not None,
-                             "note": "ru_maxrss after ingest, index, embedder" + (" and model" if timed else "")}
+                             "note": "ru_maxrss after ingest, index, embedder"
+                                     + (" and model" if timed else "")}
 
         if quick or synthetic_chunks <= 0:
             results["synthetic"] = {"skipped": "quick" if quick else "synthetic_chunks=0"}
@@ -731,7 +746,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     """`python -m eval.bench [--quick] [--synthetic-chunks N] [--synthetic-budget S] [--out-dir DIR]`."""
     parser = argparse.ArgumentParser(description="Benchmark the assistant on this machine.")
     parser.add_argument("--quick", action="store_true", help="skip the model and the synthetic corpus")
-    parser.add_argument("--synthetic-chunks", type=int, default=10_000, help="synthetic corpus size (0 = skip)")
+    parser.add_argument("--synthetic-chunks", type=int, default=10_000,
+                        help="synthetic corpus size (0 = skip)")
     parser.add_argument("--synthetic-budget", type=float, default=600.0,
                         help="seconds of real embedding allowed for the synthetic corpus")
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR)
