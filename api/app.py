@@ -34,9 +34,7 @@ API của **Trợ lý Kế hoạch**: hỏi đáp có trích dẫn trên các k�
 """
 
 
-def bootstrap(
-    assistant: Assistant, settings: Settings, readiness: dict[str, str | None], ingest: bool
-) -> None:
+def bootstrap(assistant: Assistant, settings: Settings, readiness: dict[str, str | None], ingest: bool) -> None:
     """Ingest the shipped corpus into an empty index (when asked), then load the index and the model."""
     try:
         if ingest and not assistant.list_documents() and settings.corpus_dir.is_dir():

@@ -110,9 +110,7 @@ class RequestContextMiddleware:
         )
         await send({"type": "http.response.body", "body": body})
 
-    def _log(
-        self, scope: Scope, state: dict[str, Any], box: dict[str, int], started: float, rid: str
-    ) -> None:
+    def _log(self, scope: Scope, state: dict[str, Any], box: dict[str, int], started: float, rid: str) -> None:
         principal = state.get("principal")
         record: dict[str, Any] = {
             "event": "access",

@@ -110,9 +110,7 @@ class SearchRequest(BaseModel):
         json_schema_extra={"examples": [{"query": "tuyên truyền Nghị quyết 35-NQ/TW", "top_k": 5}]}
     )
 
-    query: str = Field(
-        min_length=1, max_length=QUESTION_HARD_CAP, examples=["bảo vệ nền tảng tư tưởng của Đảng"]
-    )
+    query: str = Field(min_length=1, max_length=QUESTION_HARD_CAP, examples=["bảo vệ nền tảng tư tưởng của Đảng"])
     top_k: int | None = Field(default=None, ge=1, le=TOP_K_MAX)
     filters: dict[str, FilterValue] | None = None
 

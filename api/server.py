@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from api.security import auth_enabled, is_loopback
 from rag.config import Settings
 from rag.errors import PlanbotError
+
+if TYPE_CHECKING:
+    from rag.assistant import Assistant
 
 logger = logging.getLogger("planbot.api")
 
@@ -29,13 +33,17 @@ def check_exposure(settings: Settings, host: str) -> list[str]:
         return [f"no API key configured: serving without authentication on loopback ({host}) only"]
     if not settings.open_access:
         raise UnsafeBindError(f"refusing to serve {host} without API keys (set PLANBOT_OPEN_ACCESS=true)")
-    return [
-        f"PLANBOT_OPEN_ACCESS=true: serving {host} WITHOUT authentication (admin endpoints stay local-only)"
-    ]
+    return [f"PLANBOT_OPEN_ACCESS=true: serving {host} WITHOUT authentication (admin endpoints stay local-only)"]
 
 
-def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
-    """Run the HTTP API and web chat until interrupted (one process: the model is shared by all requests)."""
+def serve(
+    settings: Settings, host: str | None = None, port: int | None = None, *, assistant: Assistant | None = None
+) -> None:
+    """Run the HTTP API and web chat until interrupted (one process: the model is shared by all requests).
+
+    Pass `assistant` to reuse one already built (e.g. by `planbot run` after ingesting); otherwise the app
+    builds its own in the lifespan.
+    """
     import uvicorn
 
     from api.app import create_app

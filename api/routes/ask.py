@@ -72,9 +72,7 @@ def encode_event(event: StreamEvent) -> bytes:
     if event.type == "done" and event.answer is not None:
         return sse("done", event.answer.model_dump(mode="json"))
     if event.type == "error":
-        return sse(
-            "error", {"error": event.error or {"code": "internal_error", "message": "Đã có lỗi xảy ra."}}
-        )
+        return sse("error", {"error": event.error or {"code": "internal_error", "message": "Đã có lỗi xảy ra."}})
     return sse(event.type, event.model_dump(mode="json"))
 
 
@@ -109,9 +107,7 @@ async def ask(
     """Answer a question from the plans, citing numbered sources; refuses when the plans do not say."""
     check_question(body.question, settings)
     request.state.log_question = body.question
-    ticket, events = await open_answer(
-        assistant, queue, body.question, body.history, body.top_k, body.filters
-    )
+    ticket, events = await open_answer(assistant, queue, body.question, body.history, body.top_k, body.filters)
     if wants_event_stream(request, body.stream):
         return EventStreamResponse(_frames(ticket, events), on_close=ticket.release)
     answer = await answer_once(ticket, events)

@@ -55,9 +55,7 @@ def _citations(answer: Answer) -> list[Citation]:
     return answer.citations or answer.related
 
 
-def _chunk(
-    cid: str, created: int, model: str, delta: dict[str, Any], finish: str | None = None, **extra: Any
-) -> bytes:
+def _chunk(cid: str, created: int, model: str, delta: dict[str, Any], finish: str | None = None, **extra: Any) -> bytes:
     obj = {
         "id": cid,
         "object": "chat.completion.chunk",
@@ -132,9 +130,7 @@ async def chat_completions(
         id=f"chatcmpl-{uuid.uuid4().hex}",
         created=int(time.time()),
         model=body.model,
-        choices=[
-            ChatCompletionChoice(message=ChatCompletionMessage(content=answer.answer + sources_block(answer)))
-        ],
+        choices=[ChatCompletionChoice(message=ChatCompletionMessage(content=answer.answer + sources_block(answer)))],
         citations=_citations(answer),
         refused=answer.refused,
     )

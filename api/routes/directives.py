@@ -15,9 +15,7 @@ from rag.types import DirectiveRecord
 router = APIRouter(prefix="/v1/directives", tags=["Tra cứu"])
 
 
-@router.get(
-    "", response_model=DirectiveList, summary="Tra cứu văn bản chỉ đạo theo số hiệu", responses=ERRORS
-)
+@router.get("", response_model=DirectiveList, summary="Tra cứu văn bản chỉ đạo theo số hiệu", responses=ERRORS)
 def lookup(
     principal: ReaderDep,
     assistant: AssistantDep,

@@ -23,9 +23,7 @@ router = APIRouter(prefix="/v1/documents", tags=["Tài liệu"])
 
 ALLOWED_SUFFIXES = frozenset({".txt", ".md", ".docx", ".pdf"})
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse, "description": "Không tìm thấy"}}
-DocId = Annotated[
-    str, Path(max_length=300, examples=["lai-chau_ldld_ke-hoach-464-tuyen-truyen-xay-dung-dang_2023"])
-]
+DocId = Annotated[str, Path(max_length=300, examples=["lai-chau_ldld_ke-hoach-464-tuyen-truyen-xay-dung-dang_2023"])]
 
 
 @router.get("", response_model=DocumentList, summary="Danh sách kế hoạch đã nạp", responses=ERRORS)
@@ -58,9 +56,7 @@ def get_section(
     section_id: Annotated[str, Path(max_length=200, examples=["s2.1"])],
 ) -> SectionText:
     """Full text of one section (what a citation's 'Xem toàn văn' opens)."""
-    return SectionText(
-        doc_id=doc_id, section_id=section_id, text=assistant.get_section_text(doc_id, section_id)
-    )
+    return SectionText(doc_id=doc_id, section_id=section_id, text=assistant.get_section_text(doc_id, section_id))
 
 
 def safe_filename(name: str | None) -> str:

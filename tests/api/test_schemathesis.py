@@ -17,37 +17,44 @@ pytestmark = pytest.mark.unit
 MAX_EXAMPLES = 25
 
 
-def fuzz(server: LiveServer, max_examples: int) -> dict[str, dict[int, int]]:
-    """Run generated cases against every operation; return status counts per operation."""
+def fuzz_operation(server: LiveServer, operation: Any, mode: Any, max_examples: int) -> dict[int, int] | None:
+    """Status counts of generated cases for one operation and mode (None when nothing can be generated)."""
     from hypothesis import HealthCheck, given, settings
     from schemathesis.checks import not_a_server_error
 
+    counts: dict[int, int] = {}
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case: Any) -> None:
+        response = case.call(base_url=server.url, timeout=30)
+        counts[response.status_code] = counts.get(response.status_code, 0) + 1
+        case.validate_response(response, checks=[not_a_server_error])
+
+    try:
+        run()
+    except hypothesis.errors.Unsatisfiable:  # nothing to make invalid (e.g. no parameters at all)
+        return None
+    return counts
+
+
+def fuzz(server: LiveServer, max_examples: int) -> dict[str, dict[int, int]]:
+    """Run generated cases (valid and invalid) against every operation; return status counts per operation."""
     schema = schemathesis.openapi.from_url(server.url + "/openapi.json")
-    seen: dict[str, dict[int, int]] = {}
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 11
-    modes = [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]
-    for operation, mode in [(op, mode) for op in operations for mode in modes]:
-        label = f"{operation.method.upper()} {operation.path} ({mode.value})"
-        counts = seen.setdefault(label, {})
-
-        @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(
-            max_examples=max_examples,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            suppress_health_check=list(HealthCheck),
-        )
-        def run(case: Any, counts: dict[int, int] = counts) -> None:
-            response = case.call(base_url=server.url, timeout=30)
-            counts[response.status_code] = counts.get(response.status_code, 0) + 1
-            case.validate_response(response, checks=[not_a_server_error])
-
-        try:
-            run()
-        except hypothesis.errors.Unsatisfiable:  # nothing to make invalid (e.g. no parameters at all)
-            seen.pop(label)
+    seen: dict[str, dict[int, int]] = {}
+    for operation in operations:
+        for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
+            counts = fuzz_operation(server, operation, mode, max_examples)
+            if counts is not None:
+                seen[f"{operation.method.upper()} {operation.path} ({mode.value})"] = counts
     return seen
 
 
