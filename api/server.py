@@ -55,7 +55,7 @@ def serve(
     for warning in check_exposure(settings, bind_host):
         logger.warning(warning)
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, assistant=assistant),
         host=bind_host,
         port=bind_port,
         access_log=False,
