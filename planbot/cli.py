@@ -161,7 +161,7 @@ def run(host: Annotated[str | None, typer.Option("--host")] = None,
     typer.echo(f"Chỉ mục: {report.documents} tài liệu, {report.chunks} đoạn, {report.directives} văn bản được dẫn.")
     from api.server import serve as run_server
 
-    run_server(settings, host=host, port=port)
+    run_server(settings, host=host, port=port, assistant=assistant)
 
 
 @model_app.command("fetch")

@@ -17,7 +17,7 @@ from rag.catalog import Catalog, tree_outline
 from rag.config import Settings
 from rag.directives import DirectiveRegistry
 from rag.embeddings import build_embedder
-from rag.errors import NotFoundError, PlanbotError
+from rag.errors import NotFoundError, PlanbotError, error_for_code
 from rag.ingest import Ingestor
 from rag.interfaces import Embedder, Generator
 from rag.lexical import LexicalIndex
@@ -124,7 +124,8 @@ class Assistant:
             if event.type == "done":
                 final = event.answer
             elif event.type == "error" and event.error:
-                raise PlanbotError(event.error.get("message", "error"), user_message=event.error.get("message"))
+                raise error_for_code(event.error.get("code", ""), event.error.get("detail", "answering failed"),
+                                     event.error.get("message"))
         assert final is not None
         return final
 
@@ -169,7 +170,7 @@ class Assistant:
                                   text=event.text, answer=event.answer)
         except PlanbotError as exc:
             log.warning("answering failed: %s", exc, exc_info=True)
-            yield StreamEvent(type="error", error={"code": exc.code, "message": exc.user_message})
+            yield StreamEvent(type="error", error={"code": exc.code, "message": exc.user_message, "detail": str(exc)})
         finally:
             close = getattr(events, "close", None)
             if close is not None:

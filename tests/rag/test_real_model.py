@@ -1,0 +1,60 @@
+"""End to end with the real default model (slow: loads the 1.5B GGUF on CPU)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.assistant import Assistant
+from rag.messages import REFUSAL
+from rag.text import fold
+from rag.types import ChatTurn
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
+
+def _cited_docs(answer) -> set[str]:  # type: ignore[no-untyped-def]
+    return {c.doc_id.split("_")[0] for c in answer.citations}
+
+
+def test_list_question(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("Liên đoàn Lao động Lai Châu tuyên truyền bằng những hình thức nào?")
+    assert not answer.refused
+    assert answer.mode in ("generated", "extractive")
+    assert _cited_docs(answer) == {"lai-chau"}
+    assert "[1]" in answer.answer
+    # every cited quote is verbatim text of the document section it names
+    for citation in answer.citations:
+        record = real_assistant.catalog.get(citation.doc_id)
+        assert record is not None and citation.quote.strip()
+        document = " ".join(fold(" ".join(s.text for s in record.tree.walk())).split())
+        assert " ".join(fold(citation.quote).split())[:60] in document
+
+
+def test_directive_question(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("Nghị quyết 35-NQ/TW nói về gì, ai ban hành, kế hoạch nào nhắc đến?")
+    assert "Bộ Chính trị" in answer.answer and "22/10/2018" in answer.answer
+    assert len(_cited_docs(answer)) >= 4
+
+
+def test_cross_plan_question(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("Những kế hoạch nào nhắc đến Giải Búa liềm vàng?")
+    assert {"khanh-hoa", "phu-yen"} <= _cited_docs(answer)
+
+
+def test_unanswerable_question(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("Ngân sách cho kế hoạch tuyên truyền của MTTQ Khánh Hòa là bao nhiêu?")
+    assert answer.refused and answer.answer == REFUSAL
+
+
+def test_follow_up(real_assistant: Assistant) -> None:
+    history = [ChatTurn(role="user", content="Kế hoạch của MTTQ Khánh Hòa ban hành ngày nào?"),
+               ChatTurn(role="assistant", content="Ngày 04/8/2023 [1].")]
+    answer = real_assistant.ask("Còn Sóc Trăng thì sao?", history)
+    assert "25/7/2023" in answer.answer
+    assert _cited_docs(answer) == {"soc-trang"}
+
+
+def test_no_diacritics_question(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("phu yen giao cho so thong tin va truyen thong nhiem vu gi")
+    assert not answer.refused
+    assert "phu-yen" in _cited_docs(answer)
