@@ -224,6 +224,20 @@ def score_runs(items: Sequence[EvalItem], runs: Mapping[str, Mapping[str, Any]],
     }
 
 
+def stratified(items: list[EvalItem], limit: int) -> list[EvalItem]:
+    """At most `limit` items, taken round-robin across kinds (so a short run still covers every kind)."""
+    by_kind: dict[str, list[EvalItem]] = {}
+    for item in items:
+        by_kind.setdefault(item.kind, []).append(item)
+    out: list[EvalItem] = []
+    while len(out) < min(limit, len(items)):
+        for group in by_kind.values():
+            if group and len(out) < limit:
+                out.append(group.pop(0))
+    order = {id(item): i for i, item in enumerate(items)}
+    return sorted(out, key=lambda item: order[id(item)])
+
+
 def run_eval(
     settings: Settings,
     *,
@@ -242,7 +256,7 @@ def run_eval(
     """
     items = load_dataset(dataset)
     if limit is not None:
-        items = items[:limit]
+        items = stratified(items, limit)
     started = time.perf_counter()
     if assistant is None:
         from rag.assistant import Assistant
