@@ -35,6 +35,7 @@ USER = 1001  # allowed user
 ADMIN = 1002  # admin
 STRANGER = 1003  # not allowed
 GROUP = -100777  # allowed group chat
+STOP_TIMEOUT_S = 120.0
 
 # Fields sent as JSON strings inside form-encoded bodies.
 NESTED_FIELDS = frozenset(
@@ -579,20 +580,25 @@ Scenario = Callable[[BotHarness], Awaitable[None]]
 def run_bot(tmp_path: Any) -> Callable[..., None]:
     """Run `scenario(harness)` against a polling bot; settings overrides as keyword arguments."""
 
-    def runner(scenario: Scenario, *, assistant: Any = None, **overrides: Any) -> None:
+    def runner(
+        scenario: Scenario, *, assistant: Any = None, edit_interval_s: float = 0.0, **overrides: Any
+    ) -> None:
         async def main() -> None:
             api = FakeBotApi()
             await api.start()
             settings = make_settings(api, tmp_path, **overrides)
             harness = BotHarness(api=api, assistant=assistant or FakeAssistant(), settings=settings)
-            harness.application = build_application(settings, harness.assistant, edit_interval_s=0.0)
+            harness.application = build_application(
+                settings, harness.assistant, edit_interval_s=edit_interval_s
+            )
             await start_application(harness.application, settings)
             try:
                 await scenario(harness)
             finally:
                 if isinstance(harness.assistant, FakeAssistant):
                     harness.assistant.release.set()
-                await stop_application(harness.application)
+                # bounded, so that a stuck worker thread fails the test instead of hanging it
+                await asyncio.wait_for(stop_application(harness.application), STOP_TIMEOUT_S)
                 await api.stop()
 
         asyncio.run(main())
