@@ -682,6 +682,14 @@ def run_bench(
                      "top_k": settings.top_k},
         "corpus": {"dir": str(corpus), "files": len(sources)},
     }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{results['date']}-bench{'-quick' if quick else ''}.json"
+    results["path"] = str(path)
+
+    def save() -> None:
+        """Write what is measured so far (a long run that fails late keeps its earlier stages)."""
+        path.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+
     with tempfile.TemporaryDirectory(prefix="planbot-bench-", ignore_cleanup_errors=True) as tmp:
         work = Path(tmp)
         model_path: Path | None = None
@@ -715,7 +723,9 @@ def run_bench(
                              "cold_s_per_chunk": round(cold_s / max(1, report.chunks), 4),
                              "skipped": report.skipped}
 
+        save()
         results.update(_measure_interactive(assistant, questions, directive_queries, rounds))
+        save()
         if timed is not None:
             results["model"] = _measure_model(assistant, timed, cold_settings, model_path, questions,
                                               overhead_repeats)
@@ -725,6 +735,7 @@ def run_bench(
                              "model_loaded": timed is not None,
                              "note": "ru_maxrss after ingest, index, embedder"
                                      + (" and model" if timed else "")}
+        save()
 
         if quick or synthetic_chunks <= 0:
             results["synthetic"] = {"skipped": "quick" if quick else "synthetic_chunks=0"}
@@ -733,10 +744,7 @@ def run_bench(
             results["synthetic"] = _measure_synthetic(settings, work, sources, assistant, per_chunk,
                                                       synthetic_chunks, synthetic_budget_s, questions)
     results["machine"]["load_avg_end"] = list(os.getloadavg())
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{results['date']}-bench{'-quick' if quick else ''}.json"
-    results["path"] = str(path)
-    path.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    save()
     if show:
         print_bench(results)
     return results
