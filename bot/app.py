@@ -157,9 +157,12 @@ def _warm_up_in_background(assistant: Assistant) -> None:
     threading.Thread(target=run, name="planbot-warm-up", daemon=True).start()
 
 
-def run_bot(settings: Settings) -> None:
-    """Run the bot until interrupted: long polling, or a webhook server if a webhook URL is set."""
-    assistant = Assistant(settings)
+def run_bot(settings: Settings, *, assistant: Assistant | None = None) -> None:
+    """Run the bot until interrupted: long polling, or a webhook server if a webhook URL is set.
+
+    Pass `assistant` to reuse one already built; otherwise one is made from settings.
+    """
+    assistant = assistant or Assistant(settings)
     application = build_application(settings, assistant)
     _warm_up_in_background(assistant)
     if settings.telegram_webhook_url:

@@ -63,7 +63,7 @@ from bot.keyboards import (
 )
 from rag.assistant import Assistant, StreamEvent
 from rag.config import Settings
-from rag.errors import PlanbotError, UnsupportedDocumentError
+from rag.errors import PlanbotError, UnsupportedDocumentError, error_for_code
 from rag.types import Answer, ChatTurn
 
 logger = logging.getLogger(__name__)
@@ -612,9 +612,10 @@ class BotHandlers:
                 answer = item.answer
             elif item.type == "error":
                 error = item.error or {}
-                # the facade puts the Vietnamese user message under "message"
-                user_message = error.get("user_message") or error.get("message") or GENERIC_ERROR
-                raise PlanbotError(f"stream error: {error.get('code', 'unknown')}", user_message=user_message)
+                # the facade puts the Vietnamese user message under "message" (English under "detail")
+                code = error.get("code", "internal_error")
+                detail = error.get("detail") or f"stream error: {code}"
+                raise error_for_code(code, detail, error.get("message") or GENERIC_ERROR)
         if answer is None:
             raise PlanbotError("the stream ended without a final answer")
         return answer

@@ -539,7 +539,9 @@ class BusyAssistant(FakeAssistant):
     ) -> Iterator[StreamEvent]:
         self.stream_calls.append((question, list(history)))
         yield StreamEvent(type="sources", sources=[])
-        yield StreamEvent(type="error", error={"code": BusyError.code, "message": BusyError.user_message})
+        yield StreamEvent(
+            type="error", error={"code": BusyError.code, "message": BusyError.user_message, "detail": "queue full"}
+        )
 
 
 # ------------------------------------------------------------------ harness

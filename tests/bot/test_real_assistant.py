@@ -109,8 +109,8 @@ def test_admin_upload_is_ingested_by_the_real_assistant(run_bot: Any, tmp_path: 
 
 @pytest.mark.integration
 @pytest.mark.slow
-def test_real_default_model_answers_through_the_bot(run_bot: Any, corpus_data_dir: Path) -> None:
-    assistant = Assistant(make_settings(corpus_data_dir))  # the real default model (llama.cpp GGUF)
+def test_real_default_model_answers_through_the_bot(run_bot: Any, real_assistant: Assistant) -> None:
+    assistant = real_assistant  # the real default model (llama.cpp GGUF), shared by the session
 
     async def scenario(h: BotHarness) -> None:
         asked = h.api.send_text(QUESTION)
