@@ -25,7 +25,7 @@ def support_scores(settings: Settings, dataset: Path) -> list[dict[str, Any]]:
     metas = list(assistant.retriever.snapshot().metas.values())
     rows = []
     for item in load_dataset(dataset):
-        history = [ChatTurn(role=h.role, content=h.content) for h in item.history]  # type: ignore[arg-type]
+        history = [ChatTurn(role=h.role, content=h.content) for h in item.history]
         standalone = standalone_question(item.question, history, metas)
         hits = engine.search(standalone, settings.top_k)
         words = question_words(standalone, engine.stats())

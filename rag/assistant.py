@@ -19,7 +19,7 @@ from rag.directives import DirectiveRegistry
 from rag.embeddings import build_embedder
 from rag.errors import NotFoundError, PlanbotError, error_for_code
 from rag.ingest import Ingestor
-from rag.interfaces import Embedder, Generator
+from rag.interfaces import Embedder, Generator, VectorStore
 from rag.lexical import LexicalIndex
 from rag.retrieval import FILTER_KEYS, Retriever, validate_filters
 from rag.store import ChromaStore
@@ -62,7 +62,7 @@ class Assistant:
         settings: Settings,
         *,
         embedder: Embedder | None = None,
-        store: ChromaStore | None = None,
+        store: VectorStore | None = None,
         generator: Generator | None = None,
     ) -> None:
         self.settings = settings

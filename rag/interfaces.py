@@ -22,28 +22,37 @@ class Embedder(Protocol):
 
 @runtime_checkable
 class VectorStore(Protocol):
-    """Where chunks and their vectors live (Chroma by default)."""
+    """Where chunks and their vectors live (Chroma by default). Ids are versioned per document version."""
 
-    def upsert(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
-        """Insert or replace these chunks."""
+    def upsert(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]], version: str = "") -> None:
+        """Insert or replace these chunks under `version`."""
         ...
 
     def delete_document(self, doc_id: str) -> None:
-        """Remove every chunk of one document."""
+        """Remove every chunk of one document (all versions)."""
+        ...
+
+    def delete_ids(self, ids: Sequence[str]) -> None:
+        """Remove vectors by store id."""
+        ...
+
+    def stale_ids(self, live: dict[str, str]) -> list[str]:
+        """Store ids whose (doc_id, version) is not in `live` (doc_id → live version)."""
         ...
 
     def query(
-        self, vector: Sequence[float], k: int, where: dict[str, object] | None = None
+        self, vector: Sequence[float], k: int, where: dict[str, object] | None = None,
+        live: dict[str, str] | None = None,
     ) -> list[tuple[Chunk, float]]:
-        """The k nearest chunks with a similarity in [0, 1] (higher is closer)."""
+        """The k nearest chunks with cosine similarity (higher is closer); only live versions when `live` is given."""
         ...
 
     def chunk_ids(self, doc_id: str | None = None) -> set[str]:
-        """Ids of the stored chunks (of one document, or all)."""
+        """Store ids of the stored vectors (of one document, or all)."""
         ...
 
     def count(self) -> int:
-        """Number of stored chunks."""
+        """Number of stored vectors."""
         ...
 
 

@@ -9,9 +9,8 @@ from typing import Any
 
 from rag.catalog import Catalog
 from rag.errors import InvalidInputError
-from rag.interfaces import Embedder
+from rag.interfaces import Embedder, VectorStore
 from rag.lexical import LexicalIndex
-from rag.store import ChromaStore
 from rag.text import fold, normalize
 from rag.types import Chunk, DocumentMeta, SearchHit
 
@@ -68,7 +67,7 @@ class _Snapshot:
 class Retriever:
     """Dense + BM25 over the live chunks, fused by reciprocal rank."""
 
-    def __init__(self, catalog: Catalog, store: ChromaStore, embedder: Embedder, lexical: LexicalIndex) -> None:
+    def __init__(self, catalog: Catalog, store: VectorStore, embedder: Embedder, lexical: LexicalIndex) -> None:
         self.catalog = catalog
         self.store = store
         self.embedder = embedder
@@ -111,7 +110,7 @@ class Retriever:
         allowed = None if docs is None else {cid for cid, c in snap.chunks.items() if c.doc_id in docs}
         norm = normalize(query)
         vector = self.embedder.embed_batch([norm], is_query=True)[0]
-        where = None if docs is None else {"doc_id": {"$in": sorted(docs)}}
+        where: dict[str, object] | None = None if docs is None else {"doc_id": {"$in": sorted(docs)}}
         dense = self.store.query(vector, max(pool, k), where=where, live=snap.live)
         lexical = self.lexical.search(norm, max(pool, k), allowed=allowed)
 
