@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -50,6 +51,21 @@ def bootstrap(assistant: Assistant, settings: Settings, readiness: dict[str, str
         readiness.update(status="error", detail=type(exc).__name__)
 
 
+async def start_telegram(app: FastAPI, settings: Settings, assistant: Assistant) -> Any:
+    """When PLANBOT_TELEGRAM_TOKEN is set, run the bot in this process (polling, or webhook on this app)."""
+    if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
+        return None
+    from bot.app import build_application, start_application
+    from bot.webhook import attach_webhook
+
+    application = build_application(settings, assistant)
+    if settings.telegram_webhook_url:
+        attach_webhook(app, application, settings, manage_lifecycle=False)
+    await start_application(application, settings)
+    logger.info("Telegram bot started (%s)", "webhook" if settings.telegram_webhook_url else "polling")
+    return application
+
+
 def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAPI:
     """The FastAPI app. Without `assistant`, one is built in the lifespan (lazy, warmed up in a thread)."""
 
@@ -65,8 +81,15 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
             daemon=True,
         )
         thread.start()
-        yield
-        app.state.assistant = None
+        telegram = await start_telegram(app, settings, app.state.assistant)
+        try:
+            yield
+        finally:
+            if telegram is not None:
+                from bot.app import stop_application
+
+                await stop_application(telegram)
+            app.state.assistant = None
 
     app = FastAPI(
         title="Trợ lý Kế hoạch API",
