@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -30,9 +32,15 @@ def _assistant(settings: Settings):  # type: ignore[no-untyped-def]
     return Assistant(settings)
 
 
-def _fail(exc: PlanbotError) -> None:
-    typer.echo(f"Lỗi: {exc.user_message}", err=True)
-    raise typer.Exit(1)
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn the core's errors into a Vietnamese message and exit code 1 (details go to the log)."""
+    try:
+        yield
+    except PlanbotError as exc:
+        logging.getLogger("planbot").info("command failed: %s", exc)
+        typer.echo(f"Lỗi: {exc.user_message}", err=True)
+        raise typer.Exit(1) from exc
 
 
 @app.callback()
@@ -52,15 +60,12 @@ def ingest(
     """Nạp tài liệu (.txt, .md, .docx, .pdf) vào chỉ mục."""
     settings = _settings()
     assistant = _assistant(settings)
-    try:
+    with _user_errors():
         if delete:
             assistant.delete_document(delete)
             typer.echo(f"Đã xóa tài liệu {delete}.")
             return
         report = assistant.ingest(paths or [settings.corpus_dir], progress=not as_json)
-    except PlanbotError as exc:
-        _fail(exc)
-        return
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
         return
@@ -77,11 +82,8 @@ def ingest(
 def search(query: str, k: Annotated[int, typer.Option("--k")] = 6, as_json: JsonOpt = False) -> None:
     """Tìm các mục tài liệu liên quan (không gọi mô hình)."""
     assistant = _assistant(_settings())
-    try:
+    with _user_errors():
         hits = assistant.search(query, top_k=k)
-    except PlanbotError as exc:
-        _fail(exc)
-        return
     if as_json:
         typer.echo(json.dumps([h.model_dump() for h in hits], ensure_ascii=False, indent=2))
         return
@@ -94,11 +96,8 @@ def search(query: str, k: Annotated[int, typer.Option("--k")] = 6, as_json: Json
 def ask(question: str, as_json: JsonOpt = False) -> None:
     """Hỏi một câu; câu trả lời có trích dẫn nguồn."""
     assistant = _assistant(_settings())
-    try:
+    with _user_errors():
         answer = assistant.ask(question)
-    except PlanbotError as exc:
-        _fail(exc)
-        return
     if as_json:
         typer.echo(answer.model_dump_json(indent=2))
         return
@@ -111,11 +110,8 @@ def ask(question: str, as_json: JsonOpt = False) -> None:
 def directive(query: str, as_json: JsonOpt = False) -> None:
     """Tra cứu nhanh văn bản được dẫn (vd. 35-NQ/TW, nq 35, Kết luận 21)."""
     assistant = _assistant(_settings())
-    try:
+    with _user_errors():
         records = assistant.lookup_directive(query)
-    except PlanbotError as exc:
-        _fail(exc)
-        return
     if as_json:
         typer.echo(json.dumps([r.model_dump() for r in records], ensure_ascii=False, indent=2))
         return
@@ -170,11 +166,8 @@ def model_fetch(verify: Annotated[bool, typer.Option("--verify")] = False) -> No
     from rag.llm.assets import describe_model, ensure_model
 
     settings = _settings()
-    try:
+    with _user_errors():
         ensure_model(settings, verify=verify)
-    except PlanbotError as exc:
-        _fail(exc)
-        return
     typer.echo(json.dumps(describe_model(settings), ensure_ascii=False, indent=2, default=str))
 
 
