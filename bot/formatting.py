@@ -110,11 +110,13 @@ def format_source_list(citations: Sequence[Citation], header: str = SOURCES_HEAD
 
 
 def format_preview(text: str) -> str:
-    """The growing answer while it streams (plain text, escaped, cut to fit one message)."""
-    text = text.strip()
-    if len(text) > PREVIEW_CHARS:
-        text = text[:PREVIEW_CHARS].rstrip() + "…"
-    return f"{escape(text)} ▌" if text else escape(SEARCHING_TEXT)
+    """The growing answer while it streams (escaped, then cut to fit one message)."""
+    html = escape(text.strip())
+    if not html:
+        return escape(SEARCHING_TEXT)
+    if len(html) > PREVIEW_CHARS:
+        html = html[: _safe_cut(html, PREVIEW_CHARS)].rstrip() + "…"
+    return f"{html} ▌"
 
 
 def format_answer(answer: Answer) -> str:

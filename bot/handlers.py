@@ -589,7 +589,7 @@ class BotHandlers:
             if stop.is_set():
                 return None
             now = time.monotonic()
-            if now - last_typing >= TYPING_INTERVAL_S:
+            if not text and now - last_typing >= TYPING_INTERVAL_S:  # until the answer starts to show
                 last_typing = now
                 await self._typing(context, message)
             try:

@@ -87,6 +87,9 @@ def test_preview_is_cut_to_fit() -> None:
     preview = format_preview("x " * 5000)
     assert len(preview) < MAX_MESSAGE_CHARS
     assert preview.endswith("▌")
+    escaped = format_preview("a & b < c " * 1000)  # escaping makes it longer: cut after escaping
+    assert len(escaped) < MAX_MESSAGE_CHARS
+    assert escaped.count("&") == escaped.count(";")
 
 
 def test_quote_and_section() -> None:
