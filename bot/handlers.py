@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 import time
 import warnings
@@ -656,8 +657,7 @@ class BotHandlers:
     def _strip_mention(text: str, username: str) -> str:
         """The question without '@botname'."""
         if username:
-            for variant in (f"@{username}", f"@{username.lower()}"):
-                text = text.replace(variant, " ")
+            text = re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE)
         return " ".join(text.split())
 
     async def _reply(

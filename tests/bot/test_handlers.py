@@ -226,7 +226,7 @@ def test_group_answers_only_when_addressed_and_threads_replies(run_bot: Any) -> 
     async def scenario(h: BotHarness) -> None:
         ignored = h.api.send_text("hình thức tuyên truyền miệng là gì", user_id=STRANGER, chat_id=GROUP)
         other_bot = h.api.send_text("/help@other_bot", user_id=STRANGER, chat_id=GROUP)
-        mentioned = h.api.send_text(f"@{BOT_USERNAME} {QUESTION}", user_id=STRANGER, chat_id=GROUP)
+        mentioned = h.api.send_text(f"@{BOT_USERNAME.upper()} {QUESTION}", user_id=STRANGER, chat_id=GROUP)
         answer = await reply_text_to(h.api, GROUP, mentioned["message_id"], "Nguồn:")
         assert h.api.replies_to(mentioned["message_id"]), "the answer threads to the question"
         assert not h.api.replies_to(ignored["message_id"])
