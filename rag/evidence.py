@@ -20,7 +20,7 @@ STOPWORDS = frozenset((
     "con", "cua", "cu", "da", "dang", "day", "de", "den", "deu", "di", "do", "duoc", "gi", "gom", "ha", "hay",
     "hoac", "hoi", "khi", "khong", "la", "lam", "lan", "len", "loai", "luc", "ma", "moi", "minh", "mot", "muon",
     "nao", "nay", "neu", "nhe", "nhi", "nho", "nhung", "nhu", "nua", "o", "ong", "ra", "rang", "roi", "sao", "se",
-    "so", "sau", "tai", "the", "thi", "thoi", "tra", "trong", "tu", "va", "vao", "van", "ve", "vi", "voi", "vay",
+    "sau", "tai", "the", "thi", "thoi", "tra", "trong", "tu", "va", "vao", "van", "ve", "vi", "voi", "vay",
     "xem", "xin", "em", "toi", "chung", "ta", "ban", "biet", "giup", "nhieu", "dau", "cho_biet", "hay_cho", "nhac",
     "nhac_den", "de_cap", "neu_ra", "noi", "noi_ve", "the_nao", "nhu_the_nao", "bao_nhieu", "khi_nao", "o_dau",
     "cai_gi", "la_gi", "nhung_gi", "gi_vay", "nao_vay", "duoc_khong", "co_khong", "khong_a", "a_oi", "vay_a",

@@ -34,7 +34,7 @@ from rag.types import IngestReport
 log = logging.getLogger(__name__)
 
 # Bump when parsing/chunking changes so every document is re-processed once.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 Outcome = Literal["added", "replaced", "unchanged"]
 

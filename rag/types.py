@@ -36,7 +36,7 @@ class Section(BaseModel):
 
     section_id: str  # stable within the document: "s3.1.2"
     heading: str  # short label shown in paths: "II. NỘI DUNG TUYÊN TRUYỀN", "1.3.", "Nơi nhận"
-    path: list[str]  # headings from the root to this node, this one included
+    path: list[str]  # headings from the top-level section down to this node (the root's title not included)
     kind: SectionKind = "body"
     level: int = 0
     text: str = ""  # own text (heading line + body up to the first child)
@@ -74,8 +74,10 @@ class Chunk(BaseModel):
         return SECTION_SEP.join(self.section_path)
 
     def index_text(self) -> str:
-        """What gets embedded and indexed: title and section path are part of it."""
-        return f"{self.doc_title}\n{self.path_str}\n{self.text}"
+        """What gets embedded and indexed: title, issuer/province and section path are part of it."""
+        origin = " · ".join(x for x in (self.issuer, self.province) if x)
+        head = f"{self.doc_title}\n{origin}" if origin else self.doc_title
+        return f"{head}\n{self.path_str}\n{self.text}"
 
 
 class SearchHit(BaseModel):
