@@ -133,10 +133,13 @@ class ChromaStore:
         n = self.count()
         if n == 0:
             return []
-        result = store.query(
-            VectorStoreQuery(query_embedding=list(vector), similarity_top_k=min(k, n)),
-            where=where or None,
-        )
+        try:
+            result = store.query(
+                VectorStoreQuery(query_embedding=list(vector), similarity_top_k=min(k, n)),
+                where=where or None,
+            )
+        except Exception as exc:  # chromadb raises internal/connection errors of many types
+            raise BackendError(f"Chroma query failed: {exc}") from exc
         out: list[tuple[Chunk, float]] = []
         for node, sim in zip(result.nodes or [], result.similarities or [], strict=False):
             cosine = 1.0 + math.log(max(sim, 1e-12))  # LlamaIndex reports exp(-distance); distance = 1 - cos
