@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from rag.config import PROJECT_ROOT, Settings
+from rag.config import Settings
 from rag.errors import ModelUnavailableError
 from rag.interfaces import Generator
 from rag.llm.llamacpp import LlamaCppGenerator, _model_params_override
@@ -59,12 +59,12 @@ def test_repack_override_is_scoped_to_the_load() -> None:
     assert lowlevel.llama_model_default_params is original
 
 
-@pytest.fixture(scope="module")
-def real_generator() -> Iterator[LlamaCppGenerator]:
-    settings = Settings(_env_file=None, data_dir=PROJECT_ROOT / "data", llm_ctx=2048)  # type: ignore[call-arg]
-    gen = LlamaCppGenerator(settings)
-    yield gen
-    gen.close()
+@pytest.fixture
+def llama_generator(real_generator: Generator) -> LlamaCppGenerator:
+    """The session's real default model (tests/conftest.py), which must be the llama.cpp generator."""
+    if not isinstance(real_generator, LlamaCppGenerator):
+        pytest.skip(f"the session generator is {llama_generator.name}, not llama.cpp")
+    return real_generator
 
 
 QUESTION = [
@@ -79,19 +79,19 @@ LONG_TASK = [
 
 @pytest.mark.slow
 @pytest.mark.integration
-def test_real_model_answers_in_vietnamese(real_generator: LlamaCppGenerator) -> None:
-    deltas = list(real_generator.stream(QUESTION, max_tokens=40))
+def test_real_model_answers_in_vietnamese(llama_generator: LlamaCppGenerator) -> None:
+    deltas = list(llama_generator.stream(QUESTION, max_tokens=40))
     text = "".join(deltas).strip()
     assert text
     assert _looks_vietnamese(text), text
-    assert real_generator.loaded
+    assert llama_generator.loaded
 
 
 @pytest.mark.slow
 @pytest.mark.integration
-def test_real_model_stops_at_stop_string(real_generator: LlamaCppGenerator) -> None:
-    text = "".join(real_generator.stream(LONG_TASK, max_tokens=30, stop=["\n"]))
-    unstopped = "".join(real_generator.stream(LONG_TASK, max_tokens=30))
+def test_real_model_stops_at_stop_string(llama_generator: LlamaCppGenerator) -> None:
+    text = "".join(llama_generator.stream(LONG_TASK, max_tokens=30, stop=["\n"]))
+    unstopped = "".join(llama_generator.stream(LONG_TASK, max_tokens=30))
     assert text.strip()
     assert "\n" in unstopped.strip()  # the model does write several lines without the stop string
     assert "\n" not in text
@@ -100,13 +100,13 @@ def test_real_model_stops_at_stop_string(real_generator: LlamaCppGenerator) -> N
 
 @pytest.mark.slow
 @pytest.mark.integration
-def test_closing_the_stream_stops_generation(real_generator: LlamaCppGenerator) -> None:
-    llm = real_generator.load()
-    full = list(real_generator.stream(LONG_TASK, max_tokens=40))
+def test_closing_the_stream_stops_generation(llama_generator: LlamaCppGenerator) -> None:
+    llm = llama_generator.load()
+    full = list(llama_generator.stream(LONG_TASK, max_tokens=40))
     tokens_after_full = llm.n_tokens  # prompt + every generated token
     assert len(full) > 10
 
-    stream = real_generator.stream(LONG_TASK, max_tokens=40)
+    stream = llama_generator.stream(LONG_TASK, max_tokens=40)
     first = [next(stream), next(stream)]
     stream.close()  # type: ignore[attr-defined]
     tokens_after_close = llm.n_tokens
@@ -115,7 +115,7 @@ def test_closing_the_stream_stops_generation(real_generator: LlamaCppGenerator) 
 
     # The instance lock was released: another request runs (in a thread, as the API would).
     result: list[str] = []
-    worker = threading.Thread(target=lambda: result.extend(real_generator.stream(QUESTION, max_tokens=8)))
+    worker = threading.Thread(target=lambda: result.extend(llama_generator.stream(QUESTION, max_tokens=8)))
     worker.start()
     worker.join()
     assert "".join(result).strip()
