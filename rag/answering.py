@@ -52,7 +52,7 @@ log = logging.getLogger(__name__)
 _FORM_WORDS = frozenset((
     "ke hoach", "tinh", "cac tinh", "tai lieu", "van ban", "so sanh", "nhung", "nao", "tat ca", "ca hai",
     "dia phuong", "giong", "khac", "khac nhau", "giong nhau", "diem chung", "cung", "deu", "nhac", "nhac den",
-    "de cap", "noi", "co", "hinh thuc tuyen truyen",
+    "de cap", "noi", "co", "nhau", "ra sao", "the nao", "nhu the nao", "diem", "gi",
 ))
 
 
@@ -130,7 +130,8 @@ class AnswerEngine:
         stats = self.stats()
         return max((coverage(words, c.index_text(), stats) for c in hits[:3]), default=0.0)
 
-    def make_sources(self, words: Sequence[str], chunks: Sequence[tuple[Chunk, float]], budget: int) -> list[Source]:
+    def make_sources(self, words: Sequence[str], chunks: Sequence[tuple[Chunk, float]], budget: int,
+                     sentences: int = 3) -> list[Source]:
         """Quote the best sentences of each chunk, within a character budget for the prompt."""
         stats = self.stats()
         sources: list[Source] = []
@@ -140,10 +141,10 @@ class AnswerEngine:
             if used >= budget:
                 break
             body = chunk.text.strip()
-            if len(body) <= per_source:
+            if len(body) <= per_source and sentences >= 3:
                 quote = body
             else:
-                quote = join_spans(best_sentences(words, body, stats, limit=3, max_chars=per_source))
+                quote = join_spans(best_sentences(words, body, stats, limit=sentences, max_chars=per_source))
             if not quote:
                 continue
             sources.append(Source(chunk, quote, score))
@@ -260,7 +261,7 @@ class AnswerEngine:
 
         content = [h for h in hits if h.chunk.kind not in ("header", "signature", "recipients")] or hits
         ranked = sorted(((h.chunk, coverage(words, h.chunk.index_text(), stats)) for h in content),
-                        key=lambda x: -x[1])
+                        key=lambda x: -(x[1] + 0.5 * coverage(words, x[0].path_str, stats)))
         ranked = [(c, s) for c, s in ranked if s >= 0.5 * support][:4]
         sources = self.make_sources(words, ranked, self.settings.context_chars)
         yield Event("sources", sources=[s.citation(i + 1) for i, s in enumerate(sources)])
@@ -458,6 +459,31 @@ class AnswerEngine:
         return answer, citations
 
     # ------------------------------------------------------------------ cross-plan path
+    def _outline_source(self, doc_id: str, words: Sequence[str]) -> Source | None:
+        """A section whose heading names the whole topic ('III. HÌNH THỨC TUYÊN TRUYỀN'), quoted as its items."""
+        tree = self._trees(doc_id)
+        if tree is None or not words:
+            return None
+        stats = self.stats()
+        for section in tree.walk()[1:]:
+            if not section.children or section.kind not in ("body", "annex"):
+                continue
+            if coverage(words, section.heading, stats) < 0.99:
+                continue
+            items = []
+            for child in section.children:
+                first = child.text.strip().splitlines()[0].strip() if child.text.strip() else child.heading
+                items.append(first if len(first) <= 160 else first[:157].rsplit(" ", 1)[0] + "…")
+            head = section.text.strip().splitlines()[0].strip()
+            quote = head + "\n" + "\n".join(items)
+            chunk = Chunk(chunk_id=f"{doc_id}:{section.section_id}", doc_id=doc_id,
+                          doc_title=(self.retriever.snapshot().metas[doc_id].title if doc_id in
+                                     self.retriever.snapshot().metas else doc_id),
+                          section_id=section.section_id, section_path=section.path, kind=section.kind,
+                          text=section.text)
+            return Source(chunk, quote, 1.0)
+        return None
+
     def _cross_plan_answer(self, question: str, standalone: str, plan: Route, metas: Sequence[DocumentMeta],
                            filters: dict[str, Any]) -> tuple[Answer, list[Citation]] | None:
         stats = self.stats()
@@ -470,12 +496,17 @@ class AnswerEngine:
         candidates = named if len(named) >= 2 else list(metas)
         rows: list[tuple[DocumentMeta, Source, float]] = []
         for meta in candidates:
+            outline = self._outline_source(meta.doc_id, words) if len(named) >= 2 else None
+            if outline is not None:
+                rows.append((meta, outline, 1.0))
+                continue
             hits = self.retriever.search(" ".join(words), k=4, filters={**filters, "doc_id": meta.doc_id})
             if not hits:
                 continue
-            best = max(hits, key=lambda h: coverage(words, h.chunk.index_text(), stats))
+            best = max(hits, key=lambda h: coverage(words, h.chunk.index_text(), stats)
+                       + 0.5 * coverage(words, h.chunk.path_str, stats))
             cov = coverage(words, best.chunk.index_text(), stats)
-            rows.append((meta, self.make_sources(words, [(best.chunk, cov)], 600)[0], cov))
+            rows.append((meta, self.make_sources(words, [(best.chunk, cov)], 400, sentences=1)[0], cov))
         threshold = self.settings.refusal_min_score
         comparing = len(named) >= 2
         kept = [r for r in rows if comparing or r[2] >= max(threshold, 0.75)]
