@@ -6,12 +6,14 @@ Run from the repository root with PLANBOT_DATA_DIR set:
 
 STEP is one of `upsert` (new vectors written), `commit` (catalog made the version live), `delete` (stale
 vectors removed), `registry` (directive registry rewritten, not yet marked). At the N-th such step the worker
-writes PATH and sleeps, so the test can SIGKILL it exactly there. It prints `DONE <json report>` on success.
+writes PATH and sleeps, so the test can SIGKILL it exactly there (it exits by itself if
+the test process goes away or after 10 minutes). It prints `DONE <json report>` on success.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -91,7 +93,11 @@ class Freezer:
             if self.marker is not None:
                 self.marker.write_text(step, encoding="utf-8")
             print(f"PAUSED {step} {self.seen}", flush=True)
-            time.sleep(3600)
+            parent = os.getppid()
+            deadline = time.monotonic() + 600
+            while os.getppid() == parent and time.monotonic() < deadline:  # never outlive the test run
+                time.sleep(0.1)
+            os._exit(3)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
