@@ -79,6 +79,13 @@ class Assistant:
         self._cache: OrderedDict[str, Answer] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._ready = False
+        self._reconciled = False
+
+    def _consistent(self) -> None:
+        """Once per process: repair what a crash may have left (stale vectors, registry behind the catalog)."""
+        if not self._reconciled:
+            self.ingestor.reconcile()
+            self._reconciled = True
 
     # ------------------------------------------------------------------ wiring
     def generator(self) -> Generator:
@@ -140,6 +147,7 @@ class Assistant:
         """Like `ask`, as events; input errors raise at once, closing the iterator stops the generation."""
         question = self.engine.check_question(question)
         filters = validate_filters(filters)
+        self._consistent()
         history = [t if isinstance(t, ChatTurn) else ChatTurn.model_validate(t) for t in history]
         key = self._cache_key(question, history, top_k, filters)
         with self._cache_lock:
@@ -181,12 +189,14 @@ class Assistant:
     ) -> list[SearchHit]:
         """Ranked sections, no model call."""
         query = self.engine.check_question(query)
+        self._consistent()
         return self.engine.search(query, top_k or self.settings.top_k, filters)
 
     # ------------------------------------------------------------------ registry and documents
     def lookup_directive(self, query: str) -> list[DirectiveRecord]:
         """Directive records matching what a user typed (`35-NQ/TW`, `nq 35`, `Kết luận 21`)."""
         query = self.engine.check_question(query)
+        self._consistent()
         return self.registry.lookup(query)
 
     def get_directive(self, directive_id: str) -> DirectiveRecord:
@@ -224,6 +234,7 @@ class Assistant:
 
     def warm_up(self, *, model: bool = True) -> None:
         """Load the index, the embedder and (optionally) the model now, for readiness."""
+        self._consistent()
         self.retriever.snapshot()
         self.embedder.embed_batch(["khởi động"], is_query=True)
         self.engine.stats()

@@ -78,9 +78,11 @@ class OpenAIEmbedder:
             resp = httpx.post(self._url, json=payload, headers=self._headers, timeout=self._timeout)
             resp.raise_for_status()
             data = sorted(resp.json()["data"], key=lambda d: d["index"])
-        except (httpx.HTTPError, KeyError, ValueError) as exc:
+            vectors = [list(map(float, d["embedding"])) for d in data]
+        except (httpx.HTTPError, KeyError, ValueError, TypeError) as exc:
             raise BackendError(f"embedding server {self._url} failed: {exc}") from exc
-        vectors = [list(map(float, d["embedding"])) for d in data]
+        if len(vectors) != len(texts):
+            raise BackendError(f"embedding server {self._url} returned {len(vectors)} vectors for {len(texts)} texts")
         if vectors:
             self.dim = len(vectors[0])
         return vectors
@@ -131,7 +133,7 @@ class CachedEmbedder:
                                                                                           strict=True)],
                 )
             for i, v in zip(missing, vectors, strict=True):
-                found[keys[i]] = v
+                found[keys[i]] = np.asarray(v, dtype=np.float32).tolist()
         return [found[k] for k in keys]
 
 

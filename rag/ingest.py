@@ -22,7 +22,7 @@ from rag.catalog import Catalog
 from rag.config import Settings
 from rag.directives import DirectiveRegistry, extract_directives
 from rag.embeddings import build_embedder
-from rag.errors import InvalidInputError, PlanbotError, UnsupportedDocumentError
+from rag.errors import DocumentReadError, InvalidInputError, PlanbotError, UnsupportedDocumentError
 from rag.interfaces import Embedder, VectorStore
 from rag.loaders import SUPPORTED_SUFFIXES, load_bytes, load_text
 from rag.metadata import extract_metadata
@@ -84,9 +84,9 @@ class Ingestor:
         started = time.perf_counter()
         report = IngestReport()
         self.reconcile()
-        files = iter_files(paths)
         missing = [p for p in paths if not p.exists()]
-        report.skipped.extend(f"{p}: không tồn tại (file not found)" for p in missing)
+        report.skipped.extend(f"{p.name}: không tìm thấy tệp hoặc thư mục" for p in missing)
+        files = iter_files(p for p in paths if p.exists())
         iterator: Iterable[Path] = files
         if progress and files:
             from tqdm import tqdm
@@ -118,7 +118,11 @@ class Ingestor:
                 f"unsupported file type: {path}",
                 user_message=f"Tệp «{path.name}»: định dạng không được hỗ trợ (chỉ nhận .txt, .md, .docx, .pdf).",
             )
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DocumentReadError(f"cannot read {path}: {exc}",
+                                    user_message=f"Không đọc được tệp «{path.name}».") from exc
         sha = hashlib.sha256(data).hexdigest()
         version = hashlib.sha256(f"{sha}:{PIPELINE_VERSION}".encode()).hexdigest()[:16]
         doc_id = doc_id_for(path.name)
@@ -156,6 +160,7 @@ class Ingestor:
                 user_message=f"Tệp «{name}» quá lớn (tối đa {self.settings.max_upload_bytes // (1024 * 1024)} MB).",
             )
         load_bytes(name, data)  # validates before anything is written
+        self.reconcile()
         uploads = self.settings.data_dir / "uploads"
         uploads.mkdir(parents=True, exist_ok=True)
         safe = doc_id_for(name) + Path(name).suffix.lower()

@@ -57,7 +57,7 @@ class ScriptedGenerator:
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
     """Settings isolated in a temporary data dir (no .env, no environment leakage for the paths)."""
     overrides.setdefault("embed_cache_path", EMBED_CACHE)
-    return Settings(data_dir=data_dir, corpus_dir=CORPUS, _env_file=None, **overrides)  # type: ignore[call-arg]
+    return Settings(data_dir=data_dir, corpus_dir=CORPUS, _env_file=None, **overrides)  # type: ignore[call-arg,arg-type]
 
 
 @pytest.fixture(scope="session")

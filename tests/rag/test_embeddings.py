@@ -112,9 +112,6 @@ def test_cache_embeds_only_the_missing_texts(tmp_path: Path) -> None:
 
 
 @pytest.mark.unit
-@pytest.mark.xfail(strict=True, reason="rag/embeddings.py CachedEmbedder returns a fresh vector as the model gave "
-                   "it (float64 from JSON) but the cached copy as float32, so the same text gets two slightly "
-                   "different vectors (first call vs later calls, even within one batch)")
 def test_cache_returns_the_same_vector_on_first_and_later_calls(tmp_path: Path) -> None:
     cached = CachedEmbedder(HashEmbedder(), tmp_path / "emb.sqlite3")
     first = cached.embed_batch(PASSAGES[:1])
@@ -248,9 +245,6 @@ def test_openai_embedder_server_errors_are_backend_errors(server: FakeEmbeddingS
 
 
 @pytest.mark.integration
-@pytest.mark.xfail(strict=True, reason="rag/embeddings.py OpenAIEmbedder: the vectors are read outside the try "
-                   "block and their count is not checked, so a malformed 200 reply escapes as KeyError/ValueError "
-                   "(or yields fewer vectors than texts) instead of BackendError")
 @pytest.mark.parametrize(
     "reply",
     [
