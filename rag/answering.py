@@ -22,9 +22,8 @@ from rag.directives import DirectiveRegistry, looks_like_directive_query
 from rag.errors import InvalidInputError
 from rag.evidence import (
     CorpusStats,
-    best_sentences,
+    best_window,
     coverage,
-    join_spans,
     question_words,
 )
 from rag.interfaces import Generator
@@ -144,7 +143,8 @@ class AnswerEngine:
             if len(body) <= per_source and sentences >= 3:
                 quote = body
             else:
-                quote = join_spans(best_sentences(words, body, stats, limit=sentences, max_chars=per_source))
+                window = best_window(words, body, stats, max_chars=per_source, max_sentences=sentences)
+                quote = window.text if window else body[:per_source]
             if not quote:
                 continue
             sources.append(Source(chunk, quote, score))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -202,27 +202,21 @@ def supports(claim: str, source: str, *, min_overlap: float = 0.6) -> bool:
     return all(f" {name} " in source_folded for name in names_in(claim))
 
 
-def best_sentences(words: Sequence[str], text: str, stats: CorpusStats, limit: int,
-                   max_chars: int) -> list[Span]:
-    """The sentences of `text` that cover the question's words best, in document order."""
+def best_window(words: Sequence[str], text: str, stats: CorpusStats, max_chars: int,
+                max_sentences: int = 3) -> Span | None:
+    """The run of consecutive sentences (verbatim, ≤ max_chars) covering the question's words best."""
     spans = sentence_spans(text)
     if not spans:
-        return []
-    scored = sorted(((coverage(words, s.text, stats), i) for i, s in enumerate(spans)), reverse=True)
-    chosen: list[int] = []
-    used = 0
-    for score, i in scored:
-        if len(chosen) >= limit:
-            break
-        if score <= 0 and chosen:
-            break
-        length = len(spans[i].text)
-        if used + length > max_chars and chosen:
-            continue
-        chosen.append(i)
-        used += length
-    return [spans[i] for i in sorted(chosen)]
-
-
-def join_spans(spans: Iterable[Span]) -> str:
-    return " … ".join(s.text for s in spans)
+        return None
+    best: tuple[float, int, Span] | None = None
+    for i in range(len(spans)):
+        for j in range(i, min(len(spans), i + max_sentences)):
+            length = spans[j].end - spans[i].start
+            if length > max_chars and j > i:
+                break
+            window = Span(spans[i].start, spans[j].end, text[spans[i].start:spans[j].end])
+            score = coverage(words, window.text, stats)
+            key = (score, -length)
+            if best is None or key > (best[0], best[1]):
+                best = (score, -length, window)
+    return best[2] if best else None

@@ -60,7 +60,8 @@ def test_blind_assistant_and_baseline_compared_in_retrieval_mode(tmp_path: Path,
     assert result["systems"]["baseline"]["summary"]["recall@10"] == 0.0
     assert result["diff"]["recall@10"] == 0.0
     assert len(product["worst"]) > 0
-    assert set(product["by_kind"]["recall@10"]) <= {i.kind for i in dev_items[:20]}
+    # a limited run samples every kind (round-robin), not just the first items of the file
+    assert set(product["by_kind"]["recall@10"]) == {i.kind for i in dev_items} - {"unanswerable"}
 
 
 def test_full_mode_with_baseline_refusals_and_diff(tmp_path: Path, dev_items: list[EvalItem]) -> None:

@@ -1,6 +1,14 @@
 import pytest
 
-from rag.evidence import CorpusStats, coverage, numbers_in, question_words, sentence_spans, supports
+from rag.evidence import (
+    CorpusStats,
+    best_window,
+    coverage,
+    numbers_in,
+    question_words,
+    sentence_spans,
+    supports,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -39,3 +47,13 @@ def test_numbers_and_sentences() -> None:
     text = "1. Mục đích\n- Tuyên truyền sâu rộng. Thông qua tuyên truyền góp phần cổ vũ; x."
     assert all(text[s.start:s.end] == s.text for s in spans)
     assert len(spans) >= 2
+
+
+def test_best_window_is_a_verbatim_run_of_sentences() -> None:
+    text = ("1. Mục đích chung của kế hoạch. Tuyên truyền về Giải Búa liềm vàng năm 2023. "
+            "Phát động viết bài về xây dựng Đảng. Tổng kết vào cuối năm.")
+    stats = CorpusStats([text, "tuyên truyền chung"])
+    window = best_window(question_words("giải búa liềm vàng"), text, stats, max_chars=80)
+    assert window is not None
+    assert window.text == text[window.start:window.end]
+    assert "Giải Búa liềm vàng" in window.text and len(window.text) <= 80
