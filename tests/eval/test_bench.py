@@ -208,7 +208,7 @@ def test_quick_bench_runs_end_to_end(tiny_corpus: Path, tmp_path: Path) -> None:
     assert results["corpus"]["chunks"] > 0
     for key in ("cold_s", "warm_rerun_s", "warm_cache_s"):
         assert results["ingest"][key] > 0
-    for key in ("search", "directive_lookup", "sources"):
+    for key in ("search", "retriever_search", "directive_lookup", "sources"):
         assert results[key]["n"] > 0
         assert results[key]["p50"] > 0 and results[key]["p95"] >= results[key]["p50"]
     assert results["directive_lookup"]["found"] > 0
