@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from rag import messages
 from rag.config import Settings
-from rag.directives import DirectiveRegistry, looks_like_directive_query
+from rag.directives import DOC_TYPES, DirectiveRegistry, looks_like_directive_query
 from rag.errors import InvalidInputError
 from rag.evidence import (
     CorpusStats,
@@ -154,7 +154,7 @@ class AnswerEngine:
     # ------------------------------------------------------------------ search with query understanding
     _FIELD_KINDS: ClassVar[dict[str, tuple[str, ...]]] = {
         "date": ("header", "preamble"), "number": ("header", "preamble"), "signer": ("signature",),
-        "recipients": ("recipients",), "issuer": ("signature", "header"),
+        "recipients": ("recipients",), "issuer": ("signature", "header"), "basis": ("preamble", "header"),
     }
 
     def search(self, query: str, k: int, filters: dict[str, Any] | None = None,
@@ -168,7 +168,14 @@ class AnswerEngine:
         plan = route(standalone, metas, is_directive=looks_like_directive_query(standalone))
         lists: list[tuple[float, list[Chunk]]] = []
         base = self.retriever.search(standalone, k=k, filters=filters)
-        if plan.kind == "metadata" and plan.meta_fields:
+        if looks_like_directive_query(standalone):
+            mentioned = {(m.doc_id, m.section_id) for r in self.registry.lookup(standalone, limit=3)
+                         for m in r.mentions}
+            cited = [c for c in snap.chunks.values() if (c.doc_id, c.section_id) in mentioned
+                     and (not filters or c.doc_id in (self.retriever.allowed_docs(filters) or set()))]
+            cited.sort(key=lambda c: (c.doc_id, c.order))
+            lists.append((2.0, cited))
+        if plan.meta_fields and (plan.kind == "metadata" or plan.docs):
             targets = plan.docs or ([base[0].chunk.doc_id] if base else [])
             kinds = {kind for f in plan.meta_fields for kind in self._FIELD_KINDS[f]}
             structural = [c for c in snap.chunks.values() if c.doc_id in targets and c.kind in kinds]
@@ -222,7 +229,8 @@ class AnswerEngine:
         composed: tuple[Answer, list[Citation]] | None = None
         if plan.kind == "metadata":
             composed = self._metadata_answer(question, standalone, plan, metas, filters)
-        if composed is None and is_directive:
+        asks_which = bool(self._WHICH.search(fold(standalone)))
+        if composed is None and (is_directive or (asks_which and plan.kind == "general")):
             composed = self._directive_answer(question, standalone)
         if composed is None and plan.kind == "cross_plan":
             composed = self._cross_plan_answer(question, standalone, plan, metas, filters)
@@ -396,6 +404,8 @@ class AnswerEngine:
     def _metadata_field(self, meta: DocumentMeta, field: str) -> tuple[str, Section, str] | None:
         kind_prefix = (meta.doc_type or "Văn bản")
         who = f"{kind_prefix} «{meta.title}»" if meta.title else kind_prefix
+        if meta.issuer and fold(meta.province or "") not in fold(meta.title or ""):
+            who += f" của {meta.issuer}"
         if field == "date" and meta.date:
             y, m, d = meta.date.split("-")
             needles = [f"ngày {d} tháng {int(m)} năm {y}", f"ngày {int(d)} tháng {int(m)} năm {y}",
@@ -420,6 +430,22 @@ class AnswerEngine:
                 section = loc[0]
                 items = "; ".join(meta.recipients)
                 return f"Nơi nhận của {who}: {items}.", section, section.text.strip()
+        if field == "basis" and meta.implements:
+            loc = self._locate(meta.doc_id, meta.implements[:1], ("preamble", "header", "body"))
+            if loc:
+                described = []
+                for number in meta.implements:
+                    record = next(iter(self.registry.lookup(number, limit=1)), None)
+                    if record is None or record.number != number:
+                        described.append(number)
+                        continue
+                    text = f"{record.doc_type} số {record.number}"
+                    if record.date:
+                        text += f" ngày {_fmt_date(record.date)}"
+                    if record.issuer:
+                        text += f" của {record.issuer}"
+                    described.append(text)
+                return f"{who} được xây dựng căn cứ/để thực hiện: {'; '.join(described)}.", loc[0], loc[1]
         if field == "issuer" and meta.issuer:
             tail = meta.issuer.split()[-2:]
             loc = self._locate(meta.doc_id, [meta.issuer, " ".join(tail)], ("signature", "preamble", "header"))
@@ -428,8 +454,34 @@ class AnswerEngine:
         return None
 
     # ------------------------------------------------------------------ directive path
+    _WHICH = re.compile(r"\b(nao|so may|so bao nhieu|la gi|so hieu|ten la gi|cu the)\b")
+
+    def find_directives(self, query: str, limit: int = 5) -> list[DirectiveRecord]:
+        """Registry records for a number ('nq 35') or, failing that, for a type + subject ('Nghị quyết về
+        chuyển đổi số của Tỉnh ủy') matched against the records' subjects and citing sentences."""
+        records = self.registry.lookup(query, limit=limit)
+        if records:
+            return records
+        folded = f" {fold(query)} "
+        types = {name for key, name in DOC_TYPES.items() if f" {key} " in folded}
+        if not types:
+            return []
+        stats = self.stats()
+        type_words = {fold(t) for t in types} | {"so"}
+        words = [w for w in question_words(query, stats) if w not in type_words and w not in _FORM_WORDS]
+        if not words:
+            return []
+        scored = []
+        for record in self.registry.all():
+            if record.doc_type not in types:
+                continue
+            text = " ".join([record.subject or "", record.issuer or "", *(m.sentence for m in record.mentions)])
+            scored.append((coverage(words, text, stats), record))
+        scored.sort(key=lambda x: -x[0])
+        return [r for score, r in scored[:limit] if score >= 0.6 and score >= scored[0][0] - 0.05]
+
     def _directive_answer(self, question: str, standalone: str) -> tuple[Answer, list[Citation]] | None:
-        records = self.registry.lookup(standalone, limit=5)
+        records = self.find_directives(standalone)
         if not records:
             return None
         lines: list[str] = []

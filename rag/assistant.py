@@ -197,7 +197,7 @@ class Assistant:
         """Directive records matching what a user typed (`35-NQ/TW`, `nq 35`, `Kết luận 21`)."""
         query = self.engine.check_question(query)
         self._consistent()
-        return self.registry.lookup(query)
+        return self.engine.find_directives(query, limit=20)
 
     def get_directive(self, directive_id: str) -> DirectiveRecord:
         return self.registry.get(directive_id)

@@ -12,4 +12,5 @@ FIELD_LABELS = {
     "signer": "người ký",
     "recipients": "nơi nhận",
     "issuer": "cơ quan ban hành",
+    "basis": "văn bản căn cứ",
 }

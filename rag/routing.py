@@ -16,7 +16,7 @@ from typing import Literal
 from rag.text import fold
 from rag.types import ChatTurn, DocumentMeta
 
-MetaField = Literal["date", "number", "signer", "recipients", "issuer"]
+MetaField = Literal["date", "number", "signer", "recipients", "issuer", "basis"]
 
 _META_PATTERNS: list[tuple[MetaField, re.Pattern[str]]] = [
     ("recipients", re.compile(r"\b(noi nhan|gui (cho|den|toi) (ai|nhung ai|co quan|don vi|nhung)|nhan duoc ke hoach"
@@ -27,6 +27,10 @@ _META_PATTERNS: list[tuple[MetaField, re.Pattern[str]]] = [
                           r"|so cua ke hoach|ke hoach so may)\b")),
     ("date", re.compile(r"\b(ngay nao|khi nao|ngay ban hanh|ban hanh ngay|ban hanh khi|ban hanh vao|thoi diem ban"
                         r"|ngay thang|ngay ky|ky ngay|ra doi khi|ban hanh luc|ngay may|nam nao)\b")),
+    ("basis", re.compile(r"\b(can cu (vao )?(van ban|ke hoach|huong dan|cong van|nghi quyet|gi|nao)|can cu nao"
+                         r"|de thuc hien (van ban|ke hoach|chi thi|huong dan|cong van|gi)|thuc hien (van ban|ke hoach)"
+                         r" nao|trien khai (van ban|ke hoach|huong dan|cong van) nao|dua tren (van ban|co so) nao"
+                         r"|xay dung (de|nham) thuc hien)\b")),
     ("issuer", re.compile(r"\b(co quan nao ban hanh|ai ban hanh|don vi nao ban hanh|ban hanh boi|do ai ban hanh"
                           r"|co quan ban hanh|don vi ban hanh|cua co quan nao|do co quan nao|do don vi nao"
                           r"|ai la nguoi ban hanh|to chuc nao ban hanh)\b")),
@@ -36,6 +40,9 @@ _CROSS_PATTERNS = re.compile(
     r"\b(nhung ke hoach nao|ke hoach nao|cac ke hoach|nhung tai lieu nao|tai lieu nao|van ban nao|nhung van ban"
     r"|tinh nao|nhung tinh|cac tinh|dia phuong nao|so sanh|ca hai|ca ba|tat ca|moi ke hoach|giua|khac nhau"
     r"|giong nhau|diem chung|bao nhieu ke hoach|may ke hoach)\b"
+)
+_OTHER_TYPES = re.compile(
+    r"\b(nghi quyet|ket luan|chi thi|quy dinh|quyet dinh|huong dan|cong van|chuong trinh|de an|thong bao)\b"
 )
 _FOLLOWUP_MARKERS = re.compile(
     r"\b(do|nay|ay|tren|thi sao|con|nua|vay|the con|cung vay|ke hoach do|van ban do|tai lieu do|no)\b"
@@ -76,8 +83,12 @@ def route(question: str, metas: Sequence[DocumentMeta], *, is_directive: bool) -
     docs = docs_named(question, metas)
     fields = meta_fields(question)
     q = fold(question)
-    if fields and (docs or len(metas) == 1) and not _CROSS_PATTERNS.search(q):
+    if _OTHER_TYPES.search(q) and not re.search(r"\b(ke hoach|kh|van ban nay)\b", q):
+        fields = []  # the date/number asked is a cited directive's, not a plan's: the registry answers
+    if fields and (len(docs) == 1 or len(metas) == 1):
         return Route("metadata", fields, docs or [m.doc_id for m in metas])
+    if fields and (len(docs) >= 2 or (docs and not _CROSS_PATTERNS.search(q))):
+        return Route("metadata", fields, docs)  # e.g. "So sánh người ký kế hoạch của A và B"
     if fields and not docs and re.search(r"\b(ke hoach|van ban|tai lieu)\b", q) and not is_directive \
             and not _CROSS_PATTERNS.search(q):
         return Route("metadata", fields, [])  # document taken from the conversation or retrieval
