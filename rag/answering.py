@@ -276,7 +276,8 @@ class AnswerEngine:
 
         prompt = self._template.render_messages(
             sources="\n".join(
-                f"[{i + 1}] {s.chunk.doc_title} › {SECTION_SEP.join(s.chunk.section_path)}\n{s.quote}"
+                f"[{i + 1}] {s.chunk.province or s.chunk.doc_title} › {SECTION_SEP.join(s.chunk.section_path)}"
+                f"\n{s.quote}"
                 for i, s in enumerate(sources)
             ),
             question=standalone,

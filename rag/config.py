@@ -57,7 +57,7 @@ class Settings(BaseSettings):
 
     # Retrieval / answering
     top_k: int = 6
-    context_chars: int = 1800  # evidence budget sent to the model
+    context_chars: int = 1500  # evidence budget sent to the model (prompt ≈ 1,000 tokens at most)
     # Minimum IDF-weighted coverage of the question by the best evidence (python -m eval.calibrate; lowest
     # answerable general-path item on dev.jsonl: 0.155). The rules in rag/refusal.py do most refusing.
     refusal_min_score: float = 0.15
