@@ -223,11 +223,16 @@ class Assistant:
                             user_message="Không tìm thấy mục tài liệu được yêu cầu.")
 
     def ingest(self, paths: Sequence[Path], *, progress: bool = False) -> IngestReport:
-        return self.ingestor.ingest(paths, progress=progress)
+        """Ingest files/directories, then rebuild the search snapshot so the next question does not pay it."""
+        report = self.ingestor.ingest(paths, progress=progress)
+        self.retriever.snapshot()
+        return report
 
     def ingest_bytes(self, filename: str, data: bytes) -> IngestReport:
         """Ingest an uploaded file (kept under the data dir)."""
-        return self.ingestor.ingest_bytes(filename, data)
+        report = self.ingestor.ingest_bytes(filename, data)
+        self.retriever.snapshot()
+        return report
 
     def delete_document(self, doc_id: str) -> None:
         self.ingestor.delete(doc_id)

@@ -140,7 +140,7 @@ class Ingestor:
         self.store.upsert(chunks, vectors, version=version)
         self.catalog.commit_document(meta=meta, source_path=str(path.resolve()), version=version, tree=root,
                                      chunks=chunks)
-        self.store.delete_ids(self.store.stale_ids({**self.catalog.versions()}))
+        self.store.delete_ids(self.store.stale_ids({doc_id: version}, doc_id=doc_id))
         self.registry.replace_document(doc_id, extract_directives(meta, root.walk()))
         self.catalog.mark_registry(doc_id, version)
         log.info("ingested %s as %s (%d chunks)", path.name, doc_id, len(chunks))

@@ -36,8 +36,8 @@ class VectorStore(Protocol):
         """Remove vectors by store id."""
         ...
 
-    def stale_ids(self, live: dict[str, str]) -> list[str]:
-        """Store ids whose (doc_id, version) is not in `live` (doc_id → live version)."""
+    def stale_ids(self, live: dict[str, str], doc_id: str | None = None) -> list[str]:
+        """Store ids whose (doc_id, version) is not in `live` (doc_id → live version), of one document or all."""
         ...
 
     def query(

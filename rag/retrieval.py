@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,6 +75,7 @@ class Retriever:
         self.lexical = lexical
         self._snap = _Snapshot()
         self._lock = threading.Lock()
+        self._vectors: OrderedDict[str, list[float]] = OrderedDict()
 
     def snapshot(self) -> _Snapshot:
         """Live chunks and document metadata, refreshed when the catalog changes."""
@@ -90,6 +92,20 @@ class Retriever:
                     live={d.doc_id: d.version for d in docs},
                 )
             return self._snap
+
+    def _query_vector(self, norm: str) -> list[float]:
+        """Query embeddings, memoised (one question is searched several times: per plan, per path)."""
+        with self._lock:
+            cached = self._vectors.get(norm)
+            if cached is not None:
+                self._vectors.move_to_end(norm)
+                return cached
+        vector = self.embedder.embed_batch([norm], is_query=True)[0]
+        with self._lock:
+            self._vectors[norm] = vector
+            while len(self._vectors) > 512:
+                self._vectors.popitem(last=False)
+        return vector
 
     def allowed_docs(self, filters: Mapping[str, Any]) -> set[str] | None:
         if not filters:
@@ -109,7 +125,7 @@ class Retriever:
             return []
         allowed = None if docs is None else {cid for cid, c in snap.chunks.items() if c.doc_id in docs}
         norm = normalize(query)
-        vector = self.embedder.embed_batch([norm], is_query=True)[0]
+        vector = self._query_vector(norm)
         where: dict[str, object] | None = None if docs is None else {"doc_id": {"$in": sorted(docs)}}
         dense = self.store.query(vector, max(pool, k), where=where, live=snap.live)
         lexical = self.lexical.search(norm, max(pool, k), allowed=allowed)

@@ -149,9 +149,9 @@ class ChromaStore:
             out.append((_chunk_from_metadata(meta, node.get_content()), cosine))
         return out
 
-    def stale_ids(self, live: dict[str, str]) -> list[str]:
+    def stale_ids(self, live: dict[str, str], doc_id: str | None = None) -> list[str]:
         """Store ids whose (doc_id, version) is not live (left by a crash or a replaced version)."""
-        got = self.collection.get(include=["metadatas"])
+        got = self.collection.get(where={"doc_id": doc_id} if doc_id else None, include=["metadatas"])
         stale = []
         for sid, meta in zip(got["ids"], got["metadatas"] or [], strict=False):
             meta = meta or {}
