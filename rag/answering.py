@@ -499,9 +499,16 @@ class AnswerEngine:
                 head += f" ({record.term})"
             if record.subject:
                 head += f" về {record.subject.removeprefix('về ').strip()}"
+            if not record.subject and record.mentions:
+                context = " ".join(record.mentions[0].sentence.split())
+                if len(context) > 220:
+                    context = context[:220].rsplit(" ", 1)[0] + "…"
+                head += f". Các kế hoạch nhắc đến văn bản này trong ngữ cảnh: «{context}»"
             docs = list(dict.fromkeys(m.doc_title for m in record.mentions))
             lines.append(f"{'- ' if len(records) > 1 else ''}{head}. Được nhắc đến trong {len(docs)} văn bản:")
-            for mention in record.mentions[:6]:
+            first_per_doc = list({m.doc_id: m for m in reversed(record.mentions)}.values())[::-1]
+            extra = [m for m in record.mentions if m not in first_per_doc]
+            for mention in (first_per_doc + extra)[:max(6, len(first_per_doc))]:
                 n = len(citations) + 1
                 citations.append(Citation(n=n, doc_id=mention.doc_id, doc_title=mention.doc_title,
                                           section_path=mention.section_path, quote=mention.sentence, score=1.0,
