@@ -213,8 +213,8 @@ class AnswerEngine:
         filters = validate_filters(filters)
         history = list(history)[-2 * self.settings.history_turns:]
         snap = self.retriever.snapshot()
-        metas = [m for m in snap.metas.values() if not filters or self.retriever.allowed_docs(filters) is None
-                 or m.doc_id in (self.retriever.allowed_docs(filters) or set())]
+        allowed = self.retriever.allowed_docs(filters)
+        metas = [m for m in snap.metas.values() if allowed is None or m.doc_id in allowed]
         if not metas:
             answer = Answer(question=question, answer=messages.NO_DOCUMENTS, refused=True, mode="refused")
             yield Event("sources", sources=[])
