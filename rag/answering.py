@@ -221,6 +221,16 @@ class AnswerEngine:
             yield Event("done", answer=answer)
             return
         standalone = standalone_question(question, history, metas)
+        early = self.gate.precheck(standalone, metas, self.stats())
+        if early.refuse:
+            log.info("refused before retrieval: %s", early.reason)
+            answer = Answer(question=question, answer=messages.REFUSAL, refused=True, mode="refused",
+                            standalone_question=standalone if standalone != question else None,
+                            timings_ms={"total_ms": round((time.perf_counter() - started) * 1000, 1)})
+            yield Event("sources", sources=[])
+            yield Event("token", text=answer.answer)
+            yield Event("done", answer=answer)
+            return
         is_directive = looks_like_directive_query(standalone)
         plan = route(standalone, metas, is_directive=is_directive)
         k = top_k or self.settings.top_k
@@ -230,7 +240,7 @@ class AnswerEngine:
         if plan.kind == "metadata":
             composed = self._metadata_answer(question, standalone, plan, metas, filters)
         asks_which = bool(self._WHICH.search(fold(standalone)))
-        if composed is None and (is_directive or (asks_which and plan.kind == "general")):
+        if composed is None and (plan.kind == "directive" or (asks_which and plan.kind == "general" and not plan.docs)):
             composed = self._directive_answer(question, standalone)
         if composed is None and plan.kind == "cross_plan":
             composed = self._cross_plan_answer(question, standalone, plan, metas, filters)

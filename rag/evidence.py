@@ -56,6 +56,26 @@ def _join_known_pairs(syllables: list[str], stats: CorpusStats) -> list[str]:
     return out
 
 
+def _split_unknown(tokens: list[str], stats: CorpusStats | None) -> list[str]:
+    """A segmented word the corpus never uses ('Lai_Châu_nhắc') is split into the longest phrases it does use."""
+    if stats is None:
+        return tokens
+    out: list[str] = []
+    for token in tokens:
+        parts = token.split("_")
+        if len(parts) < 2 or stats.df(fold(" ".join(parts))) > 0:
+            out.append(token)
+            continue
+        i = 0
+        while i < len(parts):
+            for j in range(len(parts), i, -1):
+                if j - i == 1 or stats.df(fold(" ".join(parts[i:j]))) > 0:
+                    out.append("_".join(parts[i:j]))
+                    i = j
+                    break
+    return out
+
+
 def question_words(question: str, stats: CorpusStats | None = None) -> list[str]:
     """Content words of a question, folded, multi-syllable words joined with spaces ('kinh phi')."""
     norm = normalize(question)
@@ -64,22 +84,23 @@ def question_words(question: str, stats: CorpusStats | None = None) -> list[str]
     if not has_marks and stats is not None:
         raw = _join_known_pairs([fold(t) for t in raw], stats)
     words: list[str] = []
-    for token in raw:
+    for token in _split_unknown(raw, stats):
         word = fold(token.replace("_", " ")).strip()
         if not word or not any(ch.isalnum() for ch in word):
             continue
         if word.replace(" ", "_") in STOPWORDS or word in STOPWORDS:
-            continue
-        if all(part in STOPWORDS for part in word.split()):
-            continue
+            continue  # multi-syllable words are stopwords only as a whole ("bao nhieu", not "bao chi")
         if word not in words:
             words.append(word)
     return words
 
 
 def folded_padded(text: str) -> str:
-    """Folded text with spaces around words so phrase lookups match whole syllables."""
-    return " " + " ".join(_WORD_RE.findall(fold(text.replace("*", "")))) + " "
+    """Folded text with spaces around words so phrase lookups match whole syllables; document numbers also
+    contribute their parts ('21-kl/tw' → '21', 'kl', 'tw')."""
+    words = _WORD_RE.findall(fold(text.replace("*", "")))
+    parts = [p for w in words if "-" in w or "/" in w for p in re.split(r"[-/]", w) if p]
+    return " " + " ".join(words) + " " + " ".join(parts) + " "
 
 
 class CorpusStats:
@@ -108,18 +129,31 @@ class CorpusStats:
 
 
 def coverage(words: Sequence[str], text: str, stats: CorpusStats) -> float:
-    """IDF-weighted share of the question's words present in `text` (1.0 = all, rare words count most)."""
+    """IDF-weighted share of the question's words present in `text` (1.0 = all, rare words count most).
+
+    Words the corpus never uses are left out: they cannot tell passages apart (a paraphrase, or a concept the
+    documents lack — the latter is caught by rag.refusal's rules and `unknown_share`).
+    """
     if not words:
         return 0.0
     hay = folded_padded(text)
     total = 0.0
     hit = 0.0
     for word in words:
+        if stats.df(word) == 0:
+            continue
         weight = stats.idf(word)
         total += weight
         if f" {word} " in hay:
             hit += weight
     return hit / total if total else 0.0
+
+
+def unknown_share(words: Sequence[str], stats: CorpusStats) -> float:
+    """Share of the question's words that appear nowhere in the corpus."""
+    if not words:
+        return 1.0
+    return sum(1 for w in words if stats.df(w) == 0) / len(words)
 
 
 def missing_words(words: Sequence[str], text: str) -> list[str]:
@@ -189,8 +223,8 @@ def supports(claim: str, source: str, *, min_overlap: float = 0.6) -> bool:
     """Whether `source` supports `claim`: enough shared content words; every number and name is in the source."""
     claim = strip_citations(claim)
     claim_tokens = content_tokens(claim)
-    if not claim_tokens:
-        return False
+    if len(claim_tokens) < 3:
+        return False  # too little content to check ("Tỉnh A, tỉnh B…"): never passes as supported
     source_tokens = content_tokens(source)
     overlap = len(claim_tokens & source_tokens) / len(claim_tokens)
     if overlap < min_overlap:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.directives import DirectiveRegistry, parse_directive_query
-from rag.evidence import CorpusStats, coverage, folded_padded
+from rag.evidence import CorpusStats, coverage, unknown_share
 from rag.metadata import find_provinces
 from rag.routing import meta_fields
 from rag.text import fold
@@ -26,7 +26,7 @@ _ANSWER_TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(r"(\d[\d.,]*\s*(dong|trieu|ty)\b|\b(trieu dong|ty dong|kinh phi|ngan sach|du toan|chi phi)\b)")),
     ("contact",
      re.compile(r"\b(so dien thoai|dien thoai|email|hop thu|dia chi lien he|fax|hotline)\b"),
-     re.compile(r"(\d[\d .]{7,}\d|@|\bdien thoai\b|\bemail\b)")),
+     re.compile(r"(\b\d{2,4}[ .]?\d{3}[ .]?\d{3,4}\b|@|\bdien thoai\b|\bemail\b)")),
     ("count",
      re.compile(r"\b(bao nhieu|may) (buoi|tin|bai|tin bai|lan|nguoi|cuoc|hoi nghi|lop|doan|chuong trinh|san pham)\b"),
      re.compile(r"\b(\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi) (buoi|tin|bai|lan|nguoi|cuoc|hoi nghi|lop|doan"
@@ -52,35 +52,46 @@ class EvidenceGate:
         self.registry = registry
         self.min_support = min_support
 
-    def check(self, question: str, words: Sequence[str], hits: Sequence[Chunk], metas: Sequence[DocumentMeta],
-              stats: CorpusStats) -> Verdict:
+    def precheck(self, question: str, metas: Sequence[DocumentMeta], stats: CorpusStats) -> Verdict:
+        """Entity checks that hold on every answering path: places, plan years, directive numbers."""
         q = fold(question)
-        support = max((coverage(words, c.index_text(), stats) for c in hits[:3]), default=0.0)
-        if not hits:
-            return Verdict(True, "no evidence", support)
         for canon, _, _ in find_provinces(question, capitalised=False):
             if stats.df(fold(canon)) == 0:
-                return Verdict(True, f"place {canon!r} is in no document", support)
+                return Verdict(True, f"place {canon!r} is in no document")
         year_match = _PLAN_YEAR.search(q)
         if year_match:
             year = int(year_match.group(2))
             named = [m for m in metas if m.province and f" {fold(m.province)} " in f" {q} "]
             pool = named or list(metas)
             if not any(m.year == year for m in pool):
-                return Verdict(True, f"no plan of year {year}", support)
+                return Verdict(True, f"no plan of year {year}")
         own_numbers = {re.sub(r"\s+", "", fold(m.number)) for m in metas if m.number}
         q_compact = re.sub(r"\s+", "", q)
         names_own = any(num in q_compact for num in own_numbers)
         parsed = parse_directive_query(question)
         if parsed is not None and re.search(r"\d+\s*[-/]\s*[a-z]", q) and not names_own:
             if not self.registry.lookup(question):
-                return Verdict(True, "directive not cited by any document", support)
+                return Verdict(True, "directive not cited by any document")
             if set(meta_fields(question)) & {"signer", "recipients"}:
-                return Verdict(True, "asks who signed/receives a cited directive; the plans do not say", support)
-        evidence = folded_padded(" ".join(c.text for c in hits[:4]))
+                return Verdict(True, "asks who signed/receives a cited directive; the plans do not say")
+        return Verdict(False)
+
+    def check(self, question: str, words: Sequence[str], hits: Sequence[Chunk], metas: Sequence[DocumentMeta],
+              stats: CorpusStats) -> Verdict:
+        """All checks, the evidence ones included (the model path)."""
+        q = fold(question)
+        support = max((coverage(words, c.index_text(), stats) for c in hits[:3]), default=0.0)
+        if not hits:
+            return Verdict(True, "no evidence", support)
+        early = self.precheck(question, metas, stats)
+        if early.refuse:
+            return Verdict(True, early.reason, support)
+        evidence = " " + " ".join(fold(" ".join(c.text for c in hits[:4])).split()) + " "
         for name, asks, has in _ANSWER_TYPES:
             if asks.search(q) and not has.search(evidence):
                 return Verdict(True, f"asks for {name}, evidence has none", support)
+        if unknown_share(words, stats) > 0.5:
+            return Verdict(True, "most of the question's words appear in no document", support)
         if support < self.min_support:
             return Verdict(True, f"support {support:.2f} < {self.min_support:.2f}", support)
         return Verdict(False, "", support)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from rag.text import fold
+from rag.text import DOC_NUMBER, fold, normalize
 from rag.types import ChatTurn, DocumentMeta
 
 MetaField = Literal["date", "number", "signer", "recipients", "issuer", "basis"]
@@ -28,8 +28,9 @@ _META_PATTERNS: list[tuple[MetaField, re.Pattern[str]]] = [
     ("date", re.compile(r"\b(ngay nao|khi nao|ngay ban hanh|ban hanh ngay|ban hanh khi|ban hanh vao|thoi diem ban"
                         r"|ngay thang|ngay ky|ky ngay|ra doi khi|ban hanh luc|ngay may|nam nao)\b")),
     ("basis", re.compile(r"\b(can cu (vao )?(van ban|ke hoach|huong dan|cong van|nghi quyet|gi|nao)|can cu nao"
-                         r"|de thuc hien (van ban|ke hoach|chi thi|huong dan|cong van|gi)|thuc hien (van ban|ke hoach)"
-                         r" nao|trien khai (van ban|ke hoach|huong dan|cong van) nao|dua tren (van ban|co so) nao"
+                         r"|de thuc hien (van ban|ke hoach|chi thi|huong dan|cong van|gi)"
+                         r"|thuc hien (nhung |cac )?(van ban|ke hoach) nao"
+                         r"|trien khai (van ban|ke hoach|huong dan|cong van) nao|dua tren (van ban|co so) nao"
                          r"|xay dung (de|nham) thuc hien)\b")),
     ("issuer", re.compile(r"\b(co quan nao ban hanh|ai ban hanh|don vi nao ban hanh|ban hanh boi|do ai ban hanh"
                           r"|co quan ban hanh|don vi ban hanh|cua co quan nao|do co quan nao|do don vi nao"
@@ -43,6 +44,10 @@ _CROSS_PATTERNS = re.compile(
 )
 _OTHER_TYPES = re.compile(
     r"\b(nghi quyet|ket luan|chi thi|quy dinh|quyet dinh|huong dan|cong van|chuong trinh|de an|thong bao)\b"
+)
+_REFERENT = re.compile(
+    r"\b(nghi quyet|ket luan|chi thi|quy dinh|quyet dinh|huong dan|cong van|chuong trinh|de an|thong bao|van ban)"
+    r" (do|nay|ay|tren)\b"
 )
 _FOLLOWUP_MARKERS = re.compile(
     r"\b(do|nay|ay|tren|thi sao|con|nua|vay|the con|cung vay|ke hoach do|van ban do|tai lieu do|no)\b"
@@ -92,10 +97,12 @@ def route(question: str, metas: Sequence[DocumentMeta], *, is_directive: bool) -
     if fields and not docs and re.search(r"\b(ke hoach|van ban|tai lieu)\b", q) and not is_directive \
             and not _CROSS_PATTERNS.search(q):
         return Route("metadata", fields, [])  # document taken from the conversation or retrieval
-    if _CROSS_PATTERNS.search(q) or len(docs) >= 2:
+    if is_directive and len(docs) == 1:
+        return Route("general", fields, docs)  # what one plan says about a directive: that plan's text
+    if is_directive and not docs:
+        return Route("directive", fields, docs)  # the registry lists every citing plan
+    if (_CROSS_PATTERNS.search(q) and len(docs) != 1) or len(docs) >= 2:
         return Route("cross_plan", fields, docs)
-    if is_directive:
-        return Route("directive", fields, docs)
     return Route("general", fields, docs)
 
 
@@ -109,6 +116,19 @@ def standalone_question(question: str, history: Sequence[ChatTurn], metas: Seque
     is_followup = bool(_FOLLOWUP_MARKERS.search(q)) or len(words) <= 5
     if not is_followup:
         return question
+    referent = _REFERENT.search(q)
+    numbers = DOC_NUMBER.findall(normalize(previous))
+    if referent and numbers:
+        # "nghị quyết đó" → the directive the previous question named
+        number = "".join(numbers[0]).replace(" ", "")
+        words_before = len(q[:referent.start()].split())
+        tokens = question.split()
+        span_len = len(referent.group(0).split())
+        pointer = words_before + span_len - 1  # the "đó/này/ấy/trên" word
+        if pointer < len(tokens):
+            tokens[pointer] = number
+        question = " ".join(tokens)
+        q = fold(question)
     new_docs = docs_named(question, metas)
     old_docs = docs_named(previous, metas)
     by_id = {m.doc_id: m for m in metas}
