@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     top_k: int = 6
     context_chars: int = 1500  # evidence budget sent to the model (prompt ≈ 1,000 tokens at most)
     # Minimum IDF-weighted coverage of the question by the best evidence (python -m eval.calibrate; lowest
-    # answerable general-path item on dev.jsonl: 0.155). The rules in rag/refusal.py do most refusing.
+    # answerable item on dev.jsonl: 0.205). The rules in rag/refusal.py do most of the refusing.
     refusal_min_score: float = 0.15
     history_turns: int = 4
     answer_cache_size: int = 256
