@@ -374,13 +374,12 @@ class AnswerEngine:
         tree = self._trees(doc_id)
         if tree is None:
             return None
-        compact_needles = [_compact(n) for n in needles if n]
         sections = sorted(tree.walk()[1:], key=lambda s: 0 if s.kind in kinds else 1)
-        for section in sections:
-            for line in section.text.splitlines():
-                compact_line = _compact(line)
-                if any(n and n in compact_line for n in compact_needles):
-                    return section, line.strip().strip("*").strip()
+        for needle in (_compact(n) for n in needles if n):  # the most specific needle first
+            for section in sections:
+                for line in section.text.splitlines():
+                    if needle and needle in _compact(line):
+                        return section, line.strip().strip("*").strip()
         return None
 
     def _metadata_answer(self, question: str, standalone: str, plan: Route, metas: Sequence[DocumentMeta],
@@ -458,8 +457,9 @@ class AnswerEngine:
                     described.append(text)
                 return f"{who} được xây dựng căn cứ/để thực hiện: {'; '.join(described)}.", loc[0], loc[1]
         if field == "issuer" and meta.issuer:
-            tail = meta.issuer.split()[-2:]
-            loc = self._locate(meta.doc_id, [meta.issuer, " ".join(tail)], ("signature", "preamble", "header"))
+            generic = re.sub(rf"\s*{re.escape(meta.province)}$", "", meta.issuer) if meta.province else meta.issuer
+            loc = self._locate(meta.doc_id, [meta.issuer, generic, " ".join(meta.issuer.split()[-2:])],
+                               ("preamble", "signature", "header"))
             if loc:
                 return f"{who} do {meta.issuer} ban hành.", loc[0], loc[1]
         return None
@@ -529,6 +529,47 @@ class AnswerEngine:
         return answer, citations
 
     # ------------------------------------------------------------------ cross-plan path
+    _ABBREVIATIONS: ClassVar[dict[str, str]] = {
+        "mttq": "mat tran to quoc", "ldld": "lien doan lao dong", "btv": "ban thuong vu", "tu": "tinh uy",
+        "ubnd": "uy ban nhan dan", "cong doan": "lien doan lao dong",
+    }
+
+    def _plans_by_issuer(self, words: Sequence[str], metas: Sequence[DocumentMeta]
+                         ) -> tuple[Answer, list[Citation]] | None:
+        """'Which plans did the Fatherland Front issue?': answered from the plans' issuers, cited to where the
+        issuer is written."""
+        def expand(text: str) -> str:
+            folded = f" {fold(text)} "
+            return folded + " ".join(v for k, v in self._ABBREVIATIONS.items() if f" {k} " in folded)
+
+        wanted = [w for w in words if w not in ("ban hanh", "kho", "may", "tinh")]
+        if not wanted:
+            return None
+        matches = []
+        for meta in metas:
+            issuer = expand(meta.issuer or "")
+            if all(f" {w} " in f" {issuer} " or f" {w} " in f" {expand(w)} " and expand(w) in issuer
+                   for w in wanted):
+                matches.append(meta)
+        if not matches or len(matches) == len(metas):
+            return None
+        citations: list[Citation] = []
+        lines = [f"Có {len(matches)} văn bản do cơ quan này ban hành:"]
+        for meta in matches:
+            found = self._metadata_field(meta, "issuer")
+            if found is None:
+                continue
+            _, section, quote = found
+            n = len(citations) + 1
+            citations.append(Citation(n=n, doc_id=meta.doc_id, doc_title=meta.title,
+                                      section_path=SECTION_SEP.join(section.path) or section.heading,
+                                      quote=quote, score=1.0, section_id=section.section_id))
+            when = f", {_fmt_date(meta.date)}" if meta.date else (f", năm {meta.year}" if meta.year else "")
+            lines.append(f"- {meta.province or meta.issuer}: {meta.title} ({meta.issuer}{when}) [{n}]")
+        if not citations:
+            return None
+        return Answer(question="", answer="\n".join(lines), mode="cross_plan", citations=citations), citations
+
     def _outline_source(self, doc_id: str, words: Sequence[str]) -> Source | None:
         """A section whose heading names the whole topic ('III. HÌNH THỨC TUYÊN TRUYỀN'), quoted as its items."""
         tree = self._trees(doc_id)
@@ -564,6 +605,9 @@ class AnswerEngine:
         if not words:
             return None
         candidates = named if len(named) >= 2 else list(metas)
+        by_issuer = self._plans_by_issuer(words, candidates) if len(named) < 2 else None
+        if by_issuer:
+            return by_issuer
         rows: list[tuple[DocumentMeta, Source, float]] = []
         for meta in candidates:
             outline = self._outline_source(meta.doc_id, words) if len(named) >= 2 else None

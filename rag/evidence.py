@@ -21,7 +21,7 @@ STOPWORDS = frozenset((
     "hoac", "hoi", "khi", "khong", "la", "lam", "lan", "len", "loai", "luc", "ma", "moi", "minh", "mot", "muon",
     "nao", "nay", "neu", "nhe", "nhi", "nho", "nhung", "nhu", "nua", "o", "ong", "ra", "rang", "roi", "sao", "se",
     "sau", "tai", "the", "thi", "thoi", "tra", "trong", "tu", "va", "vao", "van", "ve", "vi", "voi", "vay",
-    "xem", "xin", "em", "toi", "chung", "ta", "ban", "biet", "giup", "nhieu", "dau", "cho_biet", "hay_cho", "nhac",
+    "xem", "xin", "em", "toi", "chung", "ta", "biet", "giup", "nhieu", "dau", "cho_biet", "hay_cho", "nhac",
     "nhac_den", "de_cap", "neu_ra", "noi", "noi_ve", "the_nao", "nhu_the_nao", "bao_nhieu", "khi_nao", "o_dau",
     "cai_gi", "la_gi", "nhung_gi", "gi_vay", "nao_vay", "duoc_khong", "co_khong", "khong_a", "a_oi", "vay_a",
     "the_a", "nhi_a"
@@ -42,18 +42,27 @@ def _segment(text: str) -> list[str]:
 
 
 def _join_known_pairs(syllables: list[str], stats: CorpusStats) -> list[str]:
-    """Without diacritics pyvi cannot segment: join adjacent syllables that form a phrase of the corpus."""
-    out: list[str] = []
-    i = 0
-    while i < len(syllables):
-        if i + 1 < len(syllables) and syllables[i] not in STOPWORDS and syllables[i + 1] not in STOPWORDS \
-                and stats.df(f"{syllables[i]} {syllables[i + 1]}") > 0:
-            out.append(f"{syllables[i]}_{syllables[i + 1]}")
-            i += 2
-        else:
-            out.append(syllables[i])
-            i += 1
-    return out
+    """Without diacritics pyvi cannot segment: split the syllables into the phrases the corpus uses, preferring
+    known phrases to single syllables ('mat tran' + 'to quoc', not 'do mat' + 'tran to'); a phrase neither
+    starts nor ends with a stopword."""
+    n = len(syllables)
+    best: list[tuple[float, list[str]]] = [(0.0, [])] + [(-1.0, [])] * n
+    for end in range(1, n + 1):
+        candidates = []
+        for length in range(1, min(4, end) + 1):
+            parts = syllables[end - length:end]
+            if length == 1:
+                gain = 1.0
+            elif parts[0] in STOPWORDS or parts[-1] in STOPWORDS or stats.df(" ".join(parts)) == 0:
+                continue
+            else:
+                # a known phrase beats its syllables; two pairs beat one long run; inner stopwords cost
+                gain = length + 0.5 - 0.75 * sum(p in STOPWORDS for p in parts[1:-1])
+            prev_score, prev_words = best[end - length]
+            if prev_score >= 0:
+                candidates.append((prev_score + gain, [*prev_words, "_".join(parts)]))
+        best[end] = max(candidates, key=lambda c: c[0])
+    return best[n][1]
 
 
 def _split_unknown(tokens: list[str], stats: CorpusStats | None) -> list[str]:
