@@ -547,9 +547,8 @@ class AnswerEngine:
             return None
         matches = []
         for meta in metas:
-            issuer = expand(meta.issuer or "")
-            if all(f" {w} " in f" {issuer} " or f" {w} " in f" {expand(w)} " and expand(w) in issuer
-                   for w in wanted):
+            issuer = f" {expand(meta.issuer or '')} "
+            if all(f" {w} " in issuer for w in wanted):
                 matches.append(meta)
         if not matches or len(matches) == len(metas):
             return None
