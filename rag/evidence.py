@@ -46,7 +46,8 @@ def _join_known_pairs(syllables: list[str], stats: CorpusStats) -> list[str]:
     known phrases to single syllables ('mat tran' + 'to quoc', not 'do mat' + 'tran to'); a phrase neither
     starts nor ends with a stopword."""
     n = len(syllables)
-    best: list[tuple[float, list[str]]] = [(0.0, [])] + [(-1.0, [])] * n
+    empty: list[str] = []
+    best: list[tuple[float, list[str]]] = [(0.0, empty)] + [(-1.0, empty)] * n
     for end in range(1, n + 1):
         candidates = []
         for length in range(1, min(4, end) + 1):
