@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections.abc
 import json
 import logging
 import threading
@@ -143,7 +144,7 @@ class Assistant:
         *,
         top_k: int | None = None,
         filters: dict[str, Any] | None = None,
-    ) -> Iterator[StreamEvent]:
+    ) -> collections.abc.Generator[StreamEvent, None, None]:
         """Like `ask`, as events; input errors raise at once, closing the iterator stops the generation."""
         question = self.engine.check_question(question)
         filters = validate_filters(filters)
@@ -159,13 +160,13 @@ class Assistant:
         return self._run(key, question, history, top_k, filters)
 
     @staticmethod
-    def _replay(answer: Answer) -> Iterator[StreamEvent]:
+    def _replay(answer: Answer) -> collections.abc.Generator[StreamEvent, None, None]:
         yield StreamEvent(type="sources", sources=answer.citations)
         yield StreamEvent(type="token", text=answer.answer)
         yield StreamEvent(type="done", answer=answer)
 
     def _run(self, key: str, question: str, history: list[ChatTurn], top_k: int | None,
-             filters: dict[str, Any]) -> Iterator[StreamEvent]:
+             filters: dict[str, Any]) -> collections.abc.Generator[StreamEvent, None, None]:
         events: Iterator[Event] = self.engine.stream(question, history, top_k=top_k, filters=filters)
         try:
             for event in events:
