@@ -17,7 +17,7 @@ test: setup-dev
 	$(BIN)/python -m pytest
 
 lint:
-	$(BIN)/ruff check . && $(BIN)/mypy rag api bot eval planbot
+	$(BIN)/ruff check . && $(BIN)/mypy rag api bot eval planbot tests
 
 eval:
 	$(BIN)/planbot eval --compare-baseline
