@@ -90,6 +90,8 @@ def route(question: str, metas: Sequence[DocumentMeta], *, is_directive: bool) -
     q = fold(question)
     if _OTHER_TYPES.search(q) and not re.search(r"\b(ke hoach|kh|van ban nay)\b", q):
         fields = []  # the date/number asked is a cited directive's, not a plan's: the registry answers
+    if re.search(r"\b(han chot|thoi han|han nop|han cuoi|cham nhat|truoc ngay)\b", q):
+        fields = [f for f in fields if f != "date"]  # a deadline is not the plan's date of issue
     if fields and (len(docs) == 1 or len(metas) == 1):
         return Route("metadata", fields, docs or [m.doc_id for m in metas])
     if fields and (len(docs) >= 2 or (docs and not _CROSS_PATTERNS.search(q))):

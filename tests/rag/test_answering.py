@@ -170,3 +170,8 @@ def test_closing_the_stream_stops_generation(corpus_assistant: Assistant, script
             break
     stream.close()
     assert scripted.closed_early == 1
+
+
+def test_deadline_is_not_the_plan_date(corpus_assistant: Assistant, scripted: ScriptedGenerator) -> None:
+    answer = corpus_assistant.ask("Hạn chót các tổ chức thành viên MTTQ Khánh Hòa nộp báo cáo là ngày nào?")
+    assert answer.refused and "04/8/2023" not in answer.answer
