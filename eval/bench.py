@@ -583,63 +583,63 @@ def _target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, bool | No
         return "—" if v is None else (f"{v * 1000:.0f} ms" if v < 1 else f"{v:.2f} s")
 
     ing = results["ingest"]
-    rows.append((f"Nạp kho lạnh ({ing['chunks']} đoạn)", sec(ing["cold_s"]), "", None))
-    rows.append(("Nạp lại (không đổi)", sec(ing["warm_rerun_s"]), "", None))
-    rows.append(("Nạp vào kho mới, cache vector sẵn", sec(ing["warm_cache_s"]), "", None))
-    for key, label in (("search", "Tìm kiếm"), ("retriever_search", "Truy hồi lai (1 lượt)"),
-                       ("directive_lookup", "Tra cứu văn bản chỉ đạo")):
+    rows.append((f"Ingest cold ({ing['chunks']} chunks)", sec(ing["cold_s"]), "", None))
+    rows.append(("Ingest again (unchanged)", sec(ing["warm_rerun_s"]), "", None))
+    rows.append(("Ingest into a new data dir, embeddings cached", sec(ing["warm_cache_s"]), "", None))
+    for key, label in (("search", "Assistant.search"), ("retriever_search", "Hybrid retrieval (one pass)"),
+                       ("directive_lookup", "Directive lookup")):
         m = results[key]
         rows.append((f"{label} p50 / p95", f"{sec(m.get('p50'))} / {sec(m.get('p95'))}", "", None))
     src = results["sources"]
-    rows.append(("Đến sự kiện sources p50 / p95", f"{sec(src.get('p50'))} / {sec(src.get('p95'))}",
+    rows.append(("Time to sources event p50 / p95", f"{sec(src.get('p50'))} / {sec(src.get('p95'))}",
                  f"≤ {TARGETS['sources_p50_s']} s", src.get("p50", math.inf) <= TARGETS["sources_p50_s"]))
     model = results.get("model")
     if isinstance(model, dict) and "first_token" in model:
         ft, ans = model["first_token"], model["answer"]
-        rows.append((f"Token đầu tiên p50 / p95 ({ft.get('n', 0)} câu)",
+        rows.append((f"First token p50 / p95 ({ft.get('n', 0)} questions)",
                      f"{sec(ft.get('p50'))} / {sec(ft.get('p95'))}",
                      f"≤ {TARGETS['first_token_p50_s']:.0f} s",
                      ft.get("p50", math.inf) <= TARGETS["first_token_p50_s"] if ft.get("n") else None))
-        rows.append(("Trả lời đầy đủ p50 / p95", f"{sec(ans.get('p50'))} / {sec(ans.get('p95'))}",
+        rows.append(("Full answer p50 / p95", f"{sec(ans.get('p50'))} / {sec(ans.get('p95'))}",
                      f"≤ {TARGETS['answer_p50_s']:.0f} s",
                      ans.get("p50", math.inf) <= TARGETS["answer_p50_s"] if ans.get("n") else None))
         ov = model["overhead"]
         if "overhead" in ov and ov["overhead"] is not None:
-            rows.append((f"Sinh token: ours / raw ({ov['prompt_tokens']} token prompt)",
+            rows.append((f"Generation ours / raw llama.cpp ({ov['prompt_tokens']}-token prompt)",
                          f"{ov['ours_tok_s']} / {ov['raw_tok_s']} tok/s → {ov['overhead']:+.1%}",
                          f"≤ {TARGETS['generator_overhead']:.0%}",
                          ov["overhead"] <= TARGETS["generator_overhead"]))
         else:
-            rows.append(("Chi phí bộ sinh so với llama.cpp thô", ov.get("skipped", "—"), "", None))
-        rows.append(("Trả lời từ cache p50", sec(model["cache_hit"].get("p50")), "", None))
-        rows.append(("Nạp mô hình", sec(model["model_load_s"]), "", None))
+            rows.append(("Generator overhead vs raw llama.cpp", ov.get("skipped", "—"), "", None))
+        rows.append(("Cached answer p50", sec(model["cache_hit"].get("p50")), "", None))
+        rows.append(("Model load", sec(model["model_load_s"]), "", None))
     else:
-        rows.append(("Mô hình", "bỏ qua (--quick)", "", None))
+        rows.append(("Model", "skipped (--quick)", "", None))
     mem = results["memory"]
-    label = "RSS đỉnh (chỉ mục + mô hình)" if mem["model_loaded"] else "RSS đỉnh (chỉ mục, chưa nạp mô hình)"
+    label = "Peak RSS (index + model)" if mem["model_loaded"] else "Peak RSS (index, no model)"
     rows.append((label, f"{mem['peak_rss_mb'] / 1024:.2f} GB", f"≤ {TARGETS['peak_rss_gb']:.0f} GB",
                  mem["peak_rss_mb"] / 1024 <= TARGETS["peak_rss_gb"]))
     syn = results.get("synthetic")
     if isinstance(syn, dict) and "real_embeddings" in syn:
         real = syn["real_embeddings"]
-        rows.append((f"Kho tổng hợp {real['chunks']} đoạn: nạp", f"{sec(real['ingest_s'])} "
-                     f"({real['chunks_per_s']} đoạn/s)", "", None))
-        rows.append((f"Kho tổng hợp {real['chunks']} đoạn: tìm kiếm / truy hồi p50",
+        rows.append((f"Synthetic {real['chunks']} chunks: ingest", f"{sec(real['ingest_s'])} "
+                     f"({real['chunks_per_s']} chunks/s)", "", None))
+        rows.append((f"Synthetic {real['chunks']} chunks: search / retrieval p50",
                      f"{sec(real['search'].get('p50'))} / {sec(real['retriever_search'].get('p50'))}",
                      "", None))
-        rows.append((f"Ước tính nạp {syn['requested_chunks']} đoạn",
+        rows.append((f"Estimated ingest of {syn['requested_chunks']} chunks",
                      sec(real["extrapolated_ingest_s_for_requested"]), "", None))
         approx = syn.get("approx_vectors")
         if approx:
-            rows.append((f"Kho tổng hợp {approx['chunks']} đoạn (vector xấp xỉ): tìm kiếm / truy hồi p50",
+            rows.append((f"Synthetic {approx['chunks']} chunks (approx. vectors): search / retrieval p50",
                          f"{sec(approx['search'].get('p50'))} / {sec(approx['retriever_search'].get('p50'))}",
                          "", None))
-            rows.append((f"Kho tổng hợp {approx['chunks']} đoạn: lần tìm đầu sau khi nạp",
+            rows.append((f"Synthetic {approx['chunks']} chunks: first search after ingest",
                          sec(approx["first_search_s"]), "", None))
-            rows.append((f"Kho tổng hợp {approx['chunks']} đoạn: nạp không tính nhúng",
+            rows.append((f"Synthetic {approx['chunks']} chunks: ingest without embedding",
                          sec(approx["ingest_s_without_embedding"]), "", None))
     else:
-        rows.append(("Kho tổng hợp", "bỏ qua", "", None))
+        rows.append(("Synthetic corpus", "skipped", "", None))
     return rows
 
 
@@ -649,17 +649,17 @@ def print_bench(results: dict[str, Any]) -> None:
     from rich.table import Table
 
     load = results["machine"]
-    table = Table(title=f"Đo hiệu năng — {results['date']} — {load['cpus']} CPU, tải "
+    table = Table(title=f"Benchmark — {results['date']} — {load['cpus']} CPU, load "
                         f"{load['load_avg_start'][0]:.1f} → {load['load_avg_end'][0]:.1f}")
-    table.add_column("Chỉ số")
-    table.add_column("Kết quả", justify="right")
-    table.add_column("Mục tiêu", justify="right")
-    table.add_column("Đạt", justify="center")
+    table.add_column("Measure")
+    table.add_column("Result", justify="right")
+    table.add_column("Target", justify="right")
+    table.add_column("Met", justify="center")
     for label, value, target, met in _target_rows(results):
         table.add_row(label, value, target, "" if met is None else ("✓" if met else "✗"))
     console = Console()
     console.print(table)
-    console.print(f"Kết quả chi tiết: {results['path']}")
+    console.print(f"Details: {results['path']}")
 
 
 # ---------------------------------------------------------------- entry point
