@@ -83,10 +83,11 @@ def render(claims: Sequence[VerifiedClaim]) -> tuple[str, list[int]]:
             if n not in order:
                 order.append(n)
             marks.append(f"[{order.index(n) + 1}]")
-        text = claim.text.rstrip()
-        end = ""
-        if text and text[-1] in ".!?…":
-            text, end = text[:-1], text[-1]
-        lines.append(f"{text} {''.join(marks)}{end or '.'}")
+        match = re.match(r"^(.*?)([.!?…]*)$", claim.text.rstrip(), re.S)
+        text, end = (match.group(1), match.group(2)) if match else (claim.text.rstrip(), "")
+        if end in ("..", "...", "…", "....") or len(end) > 1:
+            lines.append(f"{text}… {''.join(marks)}")  # an ellipsis ("v.v.") stays before the marker
+        else:
+            lines.append(f"{text} {''.join(marks)}{end or '.'}")
     bulleted = any(c.text.lstrip().startswith(("-", "•", "*", "+")) for c in claims)
     return ("\n" if bulleted else " ").join(lines), order

@@ -42,3 +42,10 @@ def test_out_of_range_marker_is_recited_or_dropped() -> None:
 def test_numbered_items_are_not_split_from_their_text() -> None:
     claims = parse_claims("1. Tuyên truyền trên báo chí [1].\n2. Tổ chức hội nghị báo cáo viên [2].")
     assert [c.text for c in claims] == ["1. Tuyên truyền trên báo chí.", "2. Tổ chức hội nghị báo cáo viên."]
+
+
+def test_render_keeps_an_ellipsis_before_the_marker() -> None:
+    claims = parse_claims("Tuyên truyền trên Báo Lai Châu, Đài Phát thanh và Truyền hình tỉnh... [1]")
+    kept, _ = verify(claims, EVIDENCE)
+    text, _ = render(kept)
+    assert text.endswith("tỉnh… [1]")
