@@ -124,11 +124,6 @@ class AnswerEngine:
                                     user_message=messages.TOO_LONG.format(limit=limit))
         return question
 
-    def support(self, words: Sequence[str], hits: Sequence[Chunk]) -> float:
-        """How well the best of the top chunks covers the question's words (the refusal signal)."""
-        stats = self.stats()
-        return max((coverage(words, c.index_text(), stats) for c in hits[:3]), default=0.0)
-
     def make_sources(self, words: Sequence[str], chunks: Sequence[tuple[Chunk, float]], budget: int,
                      sentences: int = 3) -> list[Source]:
         """Quote the best sentences of each chunk, within a character budget for the prompt."""
@@ -586,9 +581,9 @@ class AnswerEngine:
                 items.append(first if len(first) <= 160 else first[:157].rsplit(" ", 1)[0] + "…")
             head = section.text.strip().splitlines()[0].strip()
             quote = head + "\n" + "\n".join(items)
+            meta = self.retriever.snapshot().metas.get(doc_id)
             chunk = Chunk(chunk_id=f"{doc_id}:{section.section_id}", doc_id=doc_id,
-                          doc_title=(self.retriever.snapshot().metas[doc_id].title if doc_id in
-                                     self.retriever.snapshot().metas else doc_id),
+                          doc_title=meta.title if meta else doc_id,
                           section_id=section.section_id, section_path=section.path, kind=section.kind,
                           text=section.text)
             return Source(chunk, quote, 1.0)

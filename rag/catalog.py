@@ -6,7 +6,6 @@ the vector store; vectors of versions that never became live (a crash) are garba
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 import time
@@ -182,6 +181,3 @@ def tree_outline(tree: Section) -> list[Section]:
 
     return [strip(c) for c in tree.children]
 
-
-def dump_json(obj: object) -> str:
-    return json.dumps(obj, ensure_ascii=False)

@@ -166,11 +166,6 @@ def unknown_share(words: Sequence[str], stats: CorpusStats) -> float:
     return sum(1 for w in words if stats.df(w) == 0) / len(words)
 
 
-def missing_words(words: Sequence[str], text: str) -> list[str]:
-    hay = folded_padded(text)
-    return [w for w in words if f" {w} " not in hay]
-
-
 @dataclass(frozen=True)
 class Span:
     start: int
