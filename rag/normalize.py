@@ -37,6 +37,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from rag.structure import _DOC_TYPES
+
 # ---- data: page furniture and web debris (markers, compared on whole stripped lines, case-insensitive) ----
 
 # A web page's trailer: from a line that is one of these to the end, nothing is the document any more.
@@ -112,13 +114,14 @@ _SEPARATOR_RE = re.compile(r"^[-_=*~.]{3,}$")
 _SENTENCE_END_RE = re.compile(r"[.;:!?…][\"”’'»)\]]*$")
 # Lower-case words that cannot end a phrase: a line ending with one of them continues on the next line.
 _OPEN_WORDS = frozenset(
-    ["của", "và", "các", "về", "với", "cho", "trong", "theo", "tại", "là", "có", "được", "những", "để", "từ", "đến", "số", "ngày", "tháng", "năm", "hoặc", "như", "bằng", "trên", "dưới", "giữa", "thuộc", "vào", "ra", "nhằm", "đối", "khi", "nếu", "do", "mà", "thì", "này", "đã", "sẽ", "đang", "một", "hai"]
+    {
+        "của", "và", "các", "về", "với", "cho", "trong", "theo", "tại", "là", "có", "được", "những", "để", "từ",
+        "đến", "số", "ngày", "tháng", "năm", "hoặc", "như", "bằng", "trên", "dưới", "giữa", "thuộc", "vào", "ra",
+        "nhằm", "đối", "khi", "nếu", "do", "mà", "thì", "này", "đã", "sẽ", "đang", "một", "hai",
+    }
 )
 # The document-type keyword alone on a line is a title line (never joined with its subtitle).
-_DOC_TYPE_LINE_RE = re.compile(
-    r"^(?:KẾ HOẠCH|CÔNG VĂN|QUYẾT ĐỊNH|CHỈ THỊ|HƯỚNG DẪN|BÁO CÁO|THÔNG BÁO|NGHỊ QUYẾT|CHƯƠNG TRÌNH|ĐỀ ÁN|"
-    r"TỜ TRÌNH|KẾT LUẬN|QUY CHẾ|QUY ĐỊNH|ĐỀ CƯƠNG|THÔNG TRI|CHUYÊN ĐỀ|PHƯƠNG ÁN|PHỤ LỤC)$"
-)
+_DOC_TYPE_LINE_RE = re.compile(r"^(?:" + "|".join((*_DOC_TYPES, "PHỤ LỤC")) + r")$")
 _QUOC_HIEU_RE = re.compile(r"^(?:CỘNG HÒA|CỘNG HOÀ|ĐẢNG CỘNG SẢN|Độc lập|ĐỘC LẬP)")
 _FOOTNOTE_TEXT_RE = re.compile(r"^\[(\d{1,3})\](?:\s+|$)")
 _WORD_RE = re.compile(r"[^\W_]+")
