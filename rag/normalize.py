@@ -37,7 +37,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from rag.structure import _DOC_TYPES
+from rag.structure import _DOC_TYPES, signature_start, signer_title_line
 
 # ---- data: page furniture and web debris (markers, compared on whole stripped lines, case-insensitive) ----
 
@@ -107,7 +107,10 @@ _ITEM_START_RE = re.compile(
 )
 _ROMAN_ONLY_RE = re.compile(r"^[IVXLC]{1,7}\s*[.\-–—:)]\s*\S")
 _NUM_START_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}[.)]?\s")
-_MARKER_ONLY_RE = re.compile(r"^(?:\[\d{1,3}\]|\d{1,2}(?:\.\d{1,2}){0,3}[.)]|[IVXLC]{1,7}[.\-–]|[a-zđ]\)|[-–—•+·])$")
+_MARKER_ONLY_RE = re.compile(
+    r"^(?:(?:Điều|ĐIỀU)\s+\d{1,3}\s*[.:]?|\[\d{1,3}\]|\d{1,2}(?:\.\d{1,2}){0,3}[.)]|[IVXLC]{1,7}[.\-–]|[a-zđ]\)"
+    r"|[-–—•+·])$"
+)
 _BULLET_START_RE = re.compile(r"^[-–—•+·]")
 _DATE_ONLY_RE = re.compile(r"^(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _SEPARATOR_RE = re.compile(r"^[-_=*~.]{3,}$")
@@ -159,6 +162,8 @@ class _Line:
     text: str
     fixed: bool = False
     glue: bool = False
+    bold_end: bool = False  # the line ends a bold span ('**1.** **Mục đích**'): a heading, never continued
+    bold_lead: bool = False  # only a leading marker is bold ('**4.** Yêu cầu ...'): body text, may wrap
 
 
 # ---- 1. unify ------------------------------------------------------------------------------------------
@@ -410,7 +415,10 @@ def strip_emphasis(lines: list[_Line]) -> list[_Line]:
             bool(nxt.strip()) and not nxt.strip().startswith("*")
         )
         glue = (bold_open or ital_open) and next_has_words and not ln.fixed
-        out.append(_Line(text, fixed=ln.fixed, glue=glue))
+        stripped = raw.strip()
+        bold_end = not bold_open and stripped.endswith("**") and bool(_WORD_RE.search(stripped[:-2]))
+        bold_lead = not bold_open and stripped.startswith("**") and not stripped.endswith("**")
+        out.append(_Line(text, fixed=ln.fixed, glue=glue, bold_end=bold_end, bold_lead=bold_lead))
     return out
 
 
@@ -425,7 +433,13 @@ def _is_upper(s: str) -> bool:
 
 def starts_unit(line: str) -> bool:
     """The line starts a heading, item or block (it never continues the previous line)."""
-    return bool(_ITEM_START_RE.match(line)) or bool(_SEPARATOR_RE.match(line)) or bool(_DOC_TYPE_LINE_RE.match(line))
+    return bool(
+        _ITEM_START_RE.match(line)
+        or _SEPARATOR_RE.match(line)
+        or _DOC_TYPE_LINE_RE.match(line)
+        or signer_title_line(line)
+        or signature_start(line)
+    )
 
 
 def ends_unit(line: str) -> bool:
@@ -446,10 +460,11 @@ def _open_end(line: str) -> bool:
     return last in _OPEN_WORDS
 
 
-def should_join(prev: str, nxt: str, *, after_title: bool, single: bool = True) -> bool:
+def should_join(prev: str, nxt: str, *, after_title: bool, single: bool = True, body: bool = False) -> bool:
     """Whether line `nxt` continues line `prev` (both stripped, non-empty, same paragraph).
 
-    `single`: `prev` is one physical line (not already the result of joins).
+    `single`: `prev` is one physical line (not already the result of joins); `body`: markup says `prev` is
+    body text, not a heading (only its leading number is bold).
     """
     if _MARKER_ONLY_RE.match(prev):
         return True  # "[1]" / "1." alone: the item's text is on the next line
@@ -465,7 +480,8 @@ def should_join(prev: str, nxt: str, *, after_title: bool, single: bool = True) 
     if prev_upper or next_upper:
         return prev_upper and _open_end(prev) and not nxt[:1].isupper()
     numbered = bool(_ITEM_START_RE.match(prev)) and not _BULLET_START_RE.match(prev)
-    if single and nxt[:1].isupper() and ((numbered and len(prev) < 60) or (len(prev) < 40 and not numbered)):
+    short = len(prev) < (60 if numbered else 40)
+    if single and not body and nxt[:1].isupper() and short:
         return _open_end(prev)  # "2. Yêu cầu" + "Công tác ...": a heading line, then its paragraph
     return True
 
@@ -475,6 +491,7 @@ def reflow(lines: list[_Line], counts: Counter[str]) -> list[str]:
     out: list[str] = []
     after_title = False
     single = True
+    body = False
     prev_line: _Line | None = None
     for ln in lines:
         t = ln.text.strip()
@@ -491,16 +508,23 @@ def reflow(lines: list[_Line], counts: Counter[str]) -> list[str]:
             prev_line is not None
             and not ln.fixed
             and not prev_line.fixed
-            and (prev_line.glue or should_join(out[-1], t, after_title=after_title, single=single))
+            and (
+                (prev_line.glue and not starts_unit(t))
+                or (
+                    not prev_line.bold_end
+                    and should_join(out[-1], t, after_title=after_title, single=single, body=body)
+                )
+            )
         ):
             out[-1] = f"{out[-1]} {t}"
             counts["joined"] += 1
-            prev_line = _Line(out[-1], glue=ln.glue)
+            prev_line = ln
             single = False
             continue
         out.append(t)
         prev_line = ln
         single = True
+        body = ln.bold_lead
     while out and out[-1] == "":
         out.pop()
     return out
