@@ -480,7 +480,7 @@ def should_join(prev: str, nxt: str, *, after_title: bool, single: bool = True, 
     if prev_upper or next_upper:
         return prev_upper and _open_end(prev) and not nxt[:1].isupper()
     numbered = bool(_ITEM_START_RE.match(prev)) and not _BULLET_START_RE.match(prev)
-    short = len(prev) < (60 if numbered else 40)
+    short = len(prev) < (60 if numbered else 40) and not _BULLET_START_RE.match(prev)
     if single and not body and nxt[:1].isupper() and short:
         return _open_end(prev)  # "2. Yêu cầu" + "Công tác ...": a heading line, then its paragraph
     return True
@@ -509,7 +509,7 @@ def reflow(lines: list[_Line], counts: Counter[str]) -> list[str]:
             and not ln.fixed
             and not prev_line.fixed
             and (
-                (prev_line.glue and not starts_unit(t))
+                (prev_line.glue and not (signer_title_line(t) or signature_start(t)))
                 or (
                     not prev_line.bold_end
                     and should_join(out[-1], t, after_title=after_title, single=single, body=body)
