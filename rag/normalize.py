@@ -650,17 +650,18 @@ def verbatim_violation(raw: str, normalised: str, *, ordered_from: int = 0) -> s
     offset `ordered_from` (the end of the rebuilt header) the whole text also keeps the raw order.
     """
     src = words(re.sub(r"\*+|__+", "", raw))  # the raw words once markup is removed
-    positions: dict[str, list[int]] = {}
+    positions: dict[str, int] = {}
     for n, w in enumerate(src):
-        positions.setdefault(w, []).append(n)
-    for line in normalised.split("\n"):
+        positions.setdefault(w, n)
+    for line in normalised[:ordered_from].split("\n"):  # the rebuilt header: each line on its own
         dst = words(line)
-        if not dst:
-            continue
-        firsts = positions.get(dst[0]) or [n for n, w in enumerate(src) if w.startswith(dst[0])][:1]
-        if not firsts or _consume(src, dst, firsts[0]) is None:
+        first = positions.get(dst[0]) if dst else None
+        if dst and (first is None or _consume(src, dst, first) is None):
+            return f"header line not in the source: {line[:80]!r}"
+    pos = 0
+    for line in normalised[ordered_from:].split("\n"):  # the rest: every line, in the source order
+        end = _consume(src, words(line), pos)
+        if end is None:
             return f"line not in the source in order: {line[:80]!r}"
-    dst = words(normalised[ordered_from:])
-    if _consume(src, dst, 0) is None:
-        return "the text after the header does not keep the source order"
+        pos = end
     return None
