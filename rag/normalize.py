@@ -112,6 +112,7 @@ _MARKER_ONLY_RE = re.compile(
     r"|[-–—•+·])$"
 )
 _BULLET_START_RE = re.compile(r"^[-–—•+·]")
+_DASH_WRAP_RE = re.compile(r"^[-–]\s+\S")
 _DATE_ONLY_RE = re.compile(r"^(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _SEPARATOR_RE = re.compile(r"^[-_=*~.]{3,}$")
 _SENTENCE_END_RE = re.compile(r"[.;:!?…][\"”’'»)\]]*$")
@@ -468,6 +469,13 @@ def should_join(prev: str, nxt: str, *, after_title: bool, single: bool = True, 
     """
     if _MARKER_ONLY_RE.match(prev):
         return True  # "[1]" / "1." alone: the item's text is on the next line
+    if _DASH_WRAP_RE.match(nxt) and not _SENTENCE_END_RE.search(prev):
+        # A dash that is not a bullet: a range wrapped after its first number ("2026\n- 2030"), or a name
+        # wrapped inside a long paragraph ("Tập đoàn Công nghiệp\n- Viễn thông Quân đội").
+        if prev[-1:].isdigit() and nxt.lstrip("-– ")[:1].isdigit():
+            return True
+        if not single and not _BULLET_START_RE.match(prev) and len(prev) > 80:
+            return True
     if starts_unit(nxt):
         return False
     if ends_unit(prev):
