@@ -220,7 +220,14 @@ def drop_web_panel(lines: list[str], counts: Counter[str]) -> list[str]:
     after its last label, where the document's own header table starts.
     """
     head = min(len(lines), 250)
-    labels = [i for i in range(head) if _bare(lines[i]) in WEB_PANEL_LABELS]
+    labels: list[int] = []
+    for i in range(head):
+        if labels and i - labels[-1] > 12:
+            break  # the panel is one cluster of labels
+        if _QUOC_HIEU_RE.match(_bare(lines[i]).upper()) or _DOC_TYPE_LINE_RE.match(_strip_markup(lines[i])):
+            break  # the document's own header or title has started
+        if _bare(lines[i]) in WEB_PANEL_LABELS:
+            labels.append(i)
     if len(labels) < 3:
         return lines
     for j in range(labels[-1] + 1, head - 1):
@@ -457,7 +464,9 @@ def _open_end(line: str) -> bool:
     """The line visibly stops mid-phrase (a comma, a dash, an open bracket, a function word)."""
     if line.endswith((",", "-", "–", "(", "“", "/")):
         return True
-    last = line.rsplit(" ", 1)[-1]
+    if line.count("(") > line.count(")"):
+        return True  # an unclosed parenthesis continues on the next line
+    last = line.rsplit(" ", 1)[-1].lstrip("(“\"'")
     return last in _OPEN_WORDS
 
 

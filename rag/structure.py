@@ -250,7 +250,7 @@ class _Parser:
                 or _DATE_LINE_RE.search(c)
                 or c.startswith(("(Kèm theo", "(kèm theo"))
                 or re.match(r"^Số\s*[:\d]", c)
-                or len(c) > 200
+                or len(c) > 320
                 or c.endswith((".", "như sau:"))
                 or _RECIPIENTS_RE.match(fold(c))
                 or signature_start(c)
