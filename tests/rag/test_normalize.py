@@ -1,4 +1,4 @@
-"""The normalisation stage: each step on small hand-written inputs, then the whole stage on real documents."""
+"""The normalisation stage (rag.normalize, rag.layout): each step on small inputs, then real documents."""
 
 from __future__ import annotations
 
@@ -6,20 +6,22 @@ from collections import Counter
 
 import pytest
 
-from rag.normalize import (
+from rag.layout import (
     _Line,
     drop_page_numbers,
     drop_running_lines,
     drop_table_debris,
     drop_web_debris,
     drop_web_panel,
-    normalize_document,
     rebuild_header,
+    strip_emphasis,
+    unify,
+)
+from rag.normalize import (
+    normalize_document,
     reflow,
     should_join,
     split_footnotes,
-    strip_emphasis,
-    unify,
     verbatim_violation,
     words,
 )
