@@ -5,9 +5,13 @@ removed) while offsets always index the input, so `text[s.start:s.end] == s.text
 the sections tile the text (trailing blank lines belong to the section before them).
 
 Recognised structure: a header block (number, place/date), a title (`KẾ HOẠCH`, `CÔNG VĂN`...) with its
-preamble (`Căn cứ`/`Thực hiện`...), Roman headings (`I.`, `II-`), numbered headings (`1.`, `1.1.`, `2.3`),
-lettered items (`a)`), an attached annex (`ĐỀ CƯƠNG`, `PHỤ LỤC`) with its own numbering, the `Nơi nhận`
-block and the signature block. Numbering must be plausible (a stray `5.` after `2.` is text, not a heading).
+preamble (`Căn cứ`/`Thực hiện`...), Roman headings (`I.`, `II-`), numbered headings (`1.`, `1.1.`, `2.3`,
+also when the item's text starts with a number: `1. 100% ...`), lettered items (`a)`, in the Vietnamese or the
+Latin alphabet), chapters and articles (`Chương I`, `Điều 1.`, articles numbered through the document), an
+attached annex (`ĐỀ CƯƠNG`, `PHỤ LỤC`, or a document-type title after the signature: the Kế hoạch a Quyết định
+issues) with its own numbering, the `Nơi nhận` block, the signature block and a trailing footnote block
+(`[1] ...`, written by `rag.normalize`). The parser expects normalised text (`rag.parsing.parse_document`) but
+never raises on any input. Numbering must be plausible (a stray `5.` after `2.` is text, not a heading).
 Documents without headings are split into paragraphs (`Đoạn 1`, `Đoạn 2`...).
 """
 
