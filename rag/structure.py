@@ -57,6 +57,8 @@ _LETTER_RE = re.compile(r"^(?P<num>[a-zđ])[)/]\s*(?P<rest>\S.*)$")
 _ARTICLE_RE = re.compile(r"^(?:Điều|ĐIỀU)\s+(?P<num>\d{1,3})\s*[.:]?(?:\s+(?P<rest>\S.*))?$")
 _CHAPTER_RE = re.compile(r"^(?:Chương|CHƯƠNG)\s+(?P<num>[IVX]{1,6}|\d{1,2})\s*[.:\-–]?(?:\s+(?P<rest>\S.*))?$")
 _FOOTNOTE_RE = re.compile(r"^\[1\]\s+\S")
+# A form or table attached after the signature ('Mẫu biểu số 01', 'Mẫu số 02', 'Biểu mẫu').
+_FORM_RE = re.compile(r"^(?:Mẫu biểu|Mẫu số|Biểu mẫu|Phụ biểu|Biểu số|MẪU BIỂU|MẪU SỐ|BIỂU MẪU|PHỤ BIỂU)\b")
 _BULLET_RE = re.compile(r"^[-–—•+*·]")
 _SEPARATOR_RE = re.compile(r"^[-_=*~.]{3,}$")
 _RECIPIENTS_RE = re.compile(r"^(?:noi nhan|noi gui)\s*(?::.*)?$", re.IGNORECASE)
@@ -445,7 +447,8 @@ class _Parser:
                 continue
             if mode == "footnotes":
                 continue
-            if mode in ("recipients", "signature") and self._attached_title(ln.idx):
+            attached_form = len(c) <= 120 and _FORM_RE.match(c)
+            if mode in ("recipients", "signature") and (self._attached_title(ln.idx) or attached_form):
                 # The document issued by this one follows its signature ('QUYẾT ĐỊNH ... ban hành kèm theo').
                 annexes += 1
                 sid = "annex" if annexes == 1 else f"annex{annexes}"

@@ -87,6 +87,16 @@ def test_document_attached_after_the_signature_is_an_annex() -> None:
     assert [c.heading for c in annex.children] == ["I. MỤC TIÊU"]
 
 
+def test_a_form_attached_after_the_signature_is_an_annex() -> None:
+    text = (
+        "KẾ HOẠCH\nVỀ VIỆC THỬ\n\nI. MỤC TIÊU\n1. Chung.\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nNguyễn Văn An\n\n"
+        "Mẫu biểu số 01\n\nDỰ BÁO MỘT SỐ CHỈ TIÊU\n\nSTT\n\n1\n\nTổng sản phẩm\n"
+    )
+    root = parse_sections(text)
+    assert [(s.kind, s.heading) for s in root.children[-2:]] == [("signature", "Chữ ký"), ("annex", "Mẫu biểu số 01")]
+    assert "Tổng sản phẩm" in root.children[-1].text
+
+
 def test_trailing_footnotes_are_their_own_section() -> None:
     text = "I. A\n1. Nội dung[1].\n\nNơi nhận:\n- Lưu.\n\n[1] Chú thích một.\n\n[2] Chú thích hai.\n"
     root = parse_sections(text)
