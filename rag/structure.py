@@ -296,7 +296,7 @@ class _Parser:
                 return "arabic", parts, rest
             return None
         m = _LETTER_RE.match(clean)
-        if m:
+        if m and m.group("num") in _LETTERS:  # "f)", "j)", "w)" are no Vietnamese list letters
             rest = m.group("rest")
             if rest[0].isalpha() or rest[0] in '"“(':
                 return "letter", (_LETTERS.index(m.group("num")) + 1,), rest

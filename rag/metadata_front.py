@@ -1,0 +1,339 @@
+"""The document's own front matter: header block (issuing body, number, place and date) and title.
+
+Works on raw Markdown conversions (header tables broken into `|` lines, `**bold**`, lines hard-wrapped inside
+names and dates) as well as on normalised text: lines are cleaned of emphasis and table debris first, and wrapped
+pieces are joined by what they say, not by where the line breaks fall.
+
+The header block is the run of lines just before the document-type line (KẾ HOẠCH, QUYẾT ĐỊNH, KẾT LUẬN...):
+the issuing body on the left (one or more levels, e.g. BAN CHẤP HÀNH TRUNG ƯƠNG / BAN TỔ CHỨC), the national or
+Party motto on the right, `Số: ...` and `<place>, ngày ... tháng ... năm ...`. Web-page chrome before it (a
+legal-library banner, a metadata table) is never taken: only the run adjacent to the type line counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rag.text import fold, nfc, normalize_tones
+
+# Document types as they head a document (upper case in the source). Kept in step with rag.metadata's
+# _DOC_TYPE_WORDS; both belong in rag/lexicon.py once it lands (lead: move them there).
+DOC_TYPES: tuple[str, ...] = (
+    "Kế hoạch",
+    "Công văn",
+    "Quyết định",
+    "Chỉ thị",
+    "Hướng dẫn",
+    "Báo cáo",
+    "Thông báo",
+    "Nghị quyết",
+    "Chương trình",
+    "Đề án",
+    "Tờ trình",
+    "Kết luận",
+    "Quy chế",
+    "Quy định",
+    "Đề cương",
+    "Thông tri",
+)
+_TYPE_BY_FOLD = {fold(t): t for t in DOC_TYPES}
+# Mottos printed opposite the issuing body (folded).
+_MOTTOS = ("cong hoa xa hoi chu nghia viet nam", "doc lap - tu do - hanh phuc", "dang cong san viet nam")
+# Folded starts of an organisation's name: a header line starting so begins a new level of the issuing body.
+_ORG_STARTS = (
+    "ban ",
+    "van phong",
+    "so ",
+    "uy ban",
+    "ubnd",
+    "ubmttq",
+    "hdnd",
+    "hoi dong",
+    "dang uy",
+    "dang bo",
+    "tinh uy",
+    "thanh uy",
+    "huyen uy",
+    "quan uy",
+    "thi uy",
+    "chi bo",
+    "hoi ",
+    "lien doan",
+    "ldld",
+    "doan ",
+    "cong doan",
+    "bo ",
+    "cuc ",
+    "tong cuc",
+    "chi cuc",
+    "trung tam",
+    "mat tran",
+    "cong an",
+    "vien ",
+    "truong ",
+    "chu tich",
+    "tieu ban",
+    "phong ",
+)
+# Folded words that make a body's name unambiguous on its own (it names its place or scope).
+_SCOPE_RE = re.compile(
+    r"\b(?:tinh|thanh pho|xa|phuong|huyen|quan|thi xa|dac khu|trung uong|viet nam|chinh phu|quoc hoi|tw)\b"
+)
+_PLACE_WORD_RE = re.compile(r"\b(?:tinh|thanh pho|xa|phuong|huyen|quan|thi xa|dac khu)\b")
+_NUMBER_LINE_RE = re.compile(r"^S[ốô]\s*:?\s*(?P<rest>(?![^\W\d_]).*)$")
+_DATE_RE = re.compile(
+    r"ngày\s*(?P<d>\d{1,2})?[\s.…]*(?:tháng|/)\s*(?P<m>\d{1,2})?[\s.…]*(?:năm|/)\s*(?P<y>\d{4})\b",
+    re.IGNORECASE,
+)
+_DEBRIS_RE = re.compile(r"^[\s\-=_*~.|#:]*$")
+_STOP_TITLE_RE = re.compile(r"^(?:căn cứ|thực hiện|theo đề nghị|xét đề nghị|trên cơ sở)\b", re.IGNORECASE)
+_AUTHORITY_RE = re.compile(r"^(?:chu tich|truong ban|bo truong|giam doc|thu tuong|chanh van phong)\b")
+_WORD_RE = re.compile(r"^(?P<pre>\W*)(?P<core>.*?)(?P<post>\W*)$")
+
+
+def clean(line: str) -> str:
+    """A source line without Markdown emphasis, table pipes, heading marks or repeated spaces."""
+    s = nfc(line).replace("\\", "")
+    s = re.sub(r"\*+|__+|^#+\s*|\|", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def front_lines(text: str) -> list[str]:
+    """The text's non-empty cleaned lines (separator and table debris dropped)."""
+    return [c for c in (clean(x) for x in text.split("\n")) if c and not _DEBRIS_RE.match(c)]
+
+
+def is_upper(s: str) -> bool:
+    """Every letter is upper case (and there is at least one)."""
+    letters = [c for c in s if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _is_motto(line: str) -> bool:
+    """'CỘNG HÒA XÃ HỘI', 'Độc lập - Tự do - Hạnh phúc', 'ĐẢNG CỘNG SẢN VIỆT NAM' or a wrapped piece of one."""
+    f = f" {fold(line)} "
+    return any(f in f" {m} " or f" {m} " in f for m in _MOTTOS)
+
+
+def doc_type_of(line: str) -> str | None:
+    """'KẾ HOẠCH' → 'Kế hoạch' for a line that is exactly an upper-case document type."""
+    return _TYPE_BY_FOLD.get(fold(line)) if is_upper(line) else None
+
+
+@dataclass
+class Front:
+    """What the front matter says; None where it does not say it."""
+
+    doc_type: str | None = None
+    subject: list[str] = field(default_factory=list)  # the title's subject lines, as written
+    body_levels: list[str] = field(default_factory=list)  # issuing body, top level first, upper case as written
+    number_text: str | None = None  # what follows 'Số:' (possibly blank: a draft without its number)
+    has_number_line: bool = False
+    place: str | None = None
+    day: str | None = None
+    month: str | None = None
+    year: str | None = None
+
+
+def _type_index(lines: list[str]) -> int | None:
+    """Index of the document-type line that heads the document (the first one with a header or at the top)."""
+    for i, line in enumerate(lines[:250]):
+        if doc_type_of(line) is None:
+            continue
+        before = lines[max(0, i - 30) : i]
+        if i < 8 or any(_NUMBER_LINE_RE.match(b) or _DATE_RE.search(b) or _is_motto(b) for b in before):
+            return i
+    return None
+
+
+def _levels(block: list[str]) -> list[str]:
+    """Header lines of the issuing body → its levels, wrapped pieces joined ('ỦY BAN NHÂN' + 'DÂN')."""
+    levels: list[str] = []
+    for line in block:
+        f = fold(line)
+        starts_org = any(f.startswith(s) for s in _ORG_STARTS) and len(line.split()) >= 2
+        prev = levels[-1] if levels else ""
+        incomplete = prev.endswith((",", "-")) or fold(prev).split()[-1:] in (["nhan"], ["chap"], ["va"])
+        if levels and (not starts_org or incomplete):
+            levels[-1] = f"{prev} {line}"
+        else:
+            levels.append(line)
+    return levels
+
+
+def _header_block(lines: list[str], end: int) -> list[str]:
+    """The issuing body's lines: the upper-case run before `end`, mottos skipped, web chrome excluded."""
+    block: list[str] = []
+    for line in reversed(lines[max(0, end - 25) : end]):
+        if _is_motto(line):
+            continue
+        if not is_upper(line) or _NUMBER_LINE_RE.match(line):
+            if block:
+                break
+            continue
+        block.insert(0, line)
+    return block
+
+
+def _date_from(lines: list[str], i: int, lo: int) -> tuple[str | None, re.Match[str] | None]:
+    """(place, date match) for a dateline starting at line i, joined with a wrapped neighbour when needed."""
+    joined = lines[i]
+    prev = lines[i - 1] if i - 1 >= lo else ""
+    if prev and not re.search(r"\d", prev) and not _is_motto(prev) and not is_upper(prev) and ":" not in prev:
+        joined = f"{prev} {joined}"
+    m = _DATE_RE.search(joined)
+    for extra in lines[i + 1 : i + 3]:
+        if m:
+            break
+        joined = f"{joined} {extra}"
+        m = _DATE_RE.search(joined)
+    if not m or m.start() > 50 or len(joined) > 100:  # a header dateline, not a sentence citing a date
+        return None, None
+    place = joined[: m.start()]
+    place = re.split(r"\d[\w/.-]*\s|Hạnh phúc|:", place)[-1]
+    place = place.strip(" ,.-")
+    return (place if 2 <= len(place) <= 40 else None), m
+
+
+def read_front(text: str) -> Front:
+    """The header block and title of a document (empty where it has none)."""
+    lines = front_lines(text)
+    front = Front()
+    t = _type_index(lines)
+    end = t if t is not None else min(len(lines), 15)
+    lo = max(0, end - 25)
+    found: list[int] = []
+    for i in range(end - 1, lo - 1, -1):  # nearest to the type line first: the document's own header
+        line = lines[i]
+        m = _NUMBER_LINE_RE.match(line)
+        if m and not front.has_number_line:
+            front.has_number_line = True
+            rest = m.group("rest").strip()
+            if not re.search(r"\d", rest) and i + 1 < end and re.match(r"^\d", lines[i + 1]):
+                rest = lines[i + 1]
+            front.number_text = rest
+            found.append(i)
+        elif front.year is None and re.search(r"\bngày\b", line, re.IGNORECASE):
+            place, dm = _date_from(lines, i, lo)
+            if dm:
+                front.place, front.day, front.month, front.year = place, dm.group("d"), dm.group("m"), dm.group("y")
+                found.append(i)
+    first_meta = min(found) if found else None
+    if t is None:
+        return front
+    front.doc_type = doc_type_of(lines[t])
+    front.body_levels = _levels(_header_block(lines, first_meta if first_meta is not None else t))
+    front.subject = _subject(lines, t + 1, front.body_levels)
+    return front
+
+
+def _subject(lines: list[str], start: int, levels: list[str]) -> list[str]:
+    """The upper-case subject lines after the type line (stopping at the enacting body's own line)."""
+    body = fold(" ".join(levels))
+    out: list[str] = []
+    for line in lines[start : start + 12]:
+        f = fold(line)
+        if not is_upper(line) or _STOP_TITLE_RE.match(line):
+            break
+        if out and (_AUTHORITY_RE.match(f) or (body and (f.startswith(body) or f.endswith(body)))):
+            break
+        out.append(line)
+    return out
+
+
+# ---- case ------------------------------------------------------------------------------------------------
+
+
+def _key(word: str) -> str:
+    return normalize_tones(nfc(word)).lower()
+
+
+def _split_word(raw: str) -> tuple[str, str, str]:
+    """(leading punctuation, word, trailing punctuation)."""
+    m = _WORD_RE.match(raw)
+    return (m.group("pre"), m.group("core"), m.group("post")) if m else ("", raw, "")
+
+
+@dataclass
+class CaseModel:
+    """How the document itself writes each word: next to its neighbours, and alone."""
+
+    pairs: dict[tuple[str, str], Counter[tuple[str, str]]] = field(default_factory=dict)
+    words: dict[str, Counter[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, text: str, known: tuple[str, ...] = ()) -> CaseModel:
+        """Counts over the running text's mixed-case lines (and `known` names: usual spellings of bodies and
+        places); sentence-initial words are no evidence alone."""
+        model = cls()
+        for line in [*front_lines(text), *(f"- {name}" for name in known)]:
+            if is_upper(line):
+                continue
+            prev: tuple[str, str] | None = None  # (key, as written) of the word before, within a phrase
+            for i, raw in enumerate(line.split()):
+                pre, core, post = _split_word(raw)
+                if not core:
+                    prev = None
+                    continue
+                k = _key(core)
+                if prev:
+                    model.pairs.setdefault((prev[0], k), Counter())[(prev[1], core)] += 1
+                if i > 0 and not pre.strip('“"('):
+                    model.words.setdefault(k, Counter())[core] += 1
+                prev = None if post.strip() else (k, core)
+        return model
+
+    def _form(self, prev: str, k: str, nxt: str, core: str) -> str:
+        """The word's usual spelling: by its neighbours in the text, else alone, else lower case."""
+        votes: Counter[str] = Counter()
+        for (_, second), n in (self.pairs.get((prev, k)) or {}).items():
+            votes[second] += n
+        for (first, _), n in (self.pairs.get((k, nxt)) or {}).items():
+            votes[first] += n
+        if not votes:
+            votes = self.words.get(k) or Counter()
+        if not votes:
+            return core if re.search(r"\d", core) or re.fullmatch(r"[IVXLC]+", core) else core.lower()
+        best = votes.most_common(1)[0][0]
+        if is_upper(best) and len(best) > 1 and any(not is_upper(f) for f in self.words.get(k, ())):
+            best = next(f for f, _ in (self.words.get(k) or Counter()).most_common() if not is_upper(f))
+        return best
+
+    def restore(self, phrase: str) -> str:
+        """An upper-case phrase in the document's own casing ('ỦY BAN NHÂN DÂN TỈNH BẮC NINH' → 'Ủy ban...')."""
+        parts = [_split_word(raw) for raw in phrase.split()]
+        keys = [_key(core) for _, core, _ in parts]
+        out: list[str] = []
+        for i, (pre, core, post) in enumerate(parts):
+            prev = keys[i - 1] if i and not parts[i - 1][2].strip() else ""
+            nxt = keys[i + 1] if i + 1 < len(parts) and not post.strip() else ""
+            cased = self._form(prev, keys[i], nxt, core) if core else core
+            if i == 0:
+                cased = cased[:1].upper() + cased[1:]
+            out.append(f"{pre}{cased}{post}")
+        return " ".join(out)
+
+
+def issuer_of(levels: list[str], text: str, case: CaseModel) -> str | None:
+    """The issuing body: the header's lowest level, qualified by its parent when it names no place or scope."""
+    if not levels:
+        return None
+    name = levels[-1]
+    qualified = len(levels) > 1 and not _SCOPE_RE.search(fold(name))
+    if qualified:
+        parent = levels[-2]
+        pf = fold(parent)
+        if pf.startswith("ban chap hanh "):
+            parent = " ".join(parent.split()[3:])  # BAN CHẤP HÀNH TRUNG ƯƠNG → TRUNG ƯƠNG
+        elif pf.startswith(("uy ban nhan dan", "ubnd")) and (pm := _PLACE_WORD_RE.search(pf)):
+            parent = " ".join(parent.split()[len(pf[: pm.start()].split()) :])  # Sở X of UBND tỉnh Y → tỉnh Y
+        name = f"{name} {parent}"
+    cased = case.restore(name)
+    # Party central bodies name themselves '... Trung ương Đảng' where their own text consistently does so.
+    plain = len(re.findall(rf"{re.escape(cased)}(?!\s+Đảng)", text, re.IGNORECASE))
+    with_party = len(re.findall(rf"{re.escape(cased)}\s+Đảng\b", text, re.IGNORECASE))
+    if qualified and fold(cased).endswith("trung uong") and with_party >= 2 and with_party > 3 * plain:
+        cased = f"{cased} Đảng"
+    return cased
