@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from rag.metadata_front import DOC_TYPES, CaseModel, Front, issuer_of, read_front
+from rag.metadata_front import DOC_TYPES, CaseModel, Front, fallback_title, issuer_of, read_front
 from rag.metadata_preamble import (
     ABBREVIATIONS,
     INTRO_RE,
@@ -298,14 +298,36 @@ def _issuer(root: Section, province: str | None, signature: Section | None) -> s
     return phrase
 
 
-def _title(front: Front, root: Section, case: CaseModel) -> str:
+# Usual spellings of bodies' names, evidence for restoring the case of upper-case headers and titles when the
+# document itself does not write them. Lead: move into rag/lexicon.py with the other body names.
+_KNOWN_NAMES = (
+    "Ban Chấp hành Trung ương",
+    "Bộ Chính trị",
+    "Ban Bí thư",
+    "Ban Tổ chức Trung ương",
+    "Ban Tuyên giáo và Dân vận Trung ương",
+    "Ban Thường vụ Tỉnh ủy",
+    "Ban Thường trực",
+    "Ủy ban Kiểm tra",
+    "Văn phòng Chính phủ",
+    "Thủ tướng Chính phủ",
+    "Mặt trận Tổ quốc Việt Nam",
+    "Ủy ban MTTQ Việt Nam",
+    "Tỉnh ủy",
+    "Thành ủy",
+    "Đảng ủy",
+    "Quốc hội",
+)
+
+
+def _title(front: Front, root: Section, case: CaseModel, text: str) -> str:
     """Document type + subject in the document's own casing; else the parsed title, never web-page chrome."""
     if front.doc_type and front.subject:
         subject = case.restore(" ".join(front.subject))
         if not _keeps_capital(subject, case):
             subject = subject[:1].lower() + subject[1:]
         return f"{front.doc_type} {subject}"
-    return root.heading
+    return fallback_title(text, root.heading)
 
 
 def _keeps_capital(subject: str, case: CaseModel) -> bool:
@@ -343,7 +365,7 @@ def _is_central(issuer: str | None) -> bool:
 def extract_metadata(text: str, root: Section, *, doc_id: str, filename: str) -> DocumentMeta:
     """Everything the document says about itself; None where the text does not say it."""
     front = read_front(text)
-    case = CaseModel.of(text, (*PROVINCES, *ABBREVIATIONS.values()))
+    case = CaseModel.of(text, (*PROVINCES, *ABBREVIATIONS.values(), *_KNOWN_NAMES))
     place, date, year = _place_date(root)
     if front.year is not None:
         place, (date, year) = front.place, _front_date(front)
@@ -353,14 +375,15 @@ def extract_metadata(text: str, root: Section, *, doc_id: str, filename: str) ->
     signature = _first(root, "signature")
     signer, signer_title = signature_of(signature)
     header_issuer = issuer_of(front.body_levels, text, case)
-    province = None if _is_central(header_issuer) else _province(root, text, place)
+    named = find_provinces(header_issuer or "", capitalised=False)
+    province = None if _is_central(header_issuer) else named[0][0] if named else _province(root, text, place)
     issuer = header_issuer or _issuer(root, province, signature) or _annex_issuer(root, case)
     if _is_central(issuer):
         province = None
     number = first_number(front.number_text or "") if front.has_number_line else _number(root)
     return DocumentMeta(
         doc_id=doc_id,
-        title=_title(front, root, case),
+        title=_title(front, root, case, text),
         filename=filename,
         doc_type=front.doc_type if front.subject else _doc_type(root),
         number=number,

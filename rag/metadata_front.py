@@ -81,6 +81,7 @@ _ORG_STARTS = (
 _SCOPE_RE = re.compile(
     r"\b(?:tinh|thanh pho|xa|phuong|huyen|quan|thi xa|dac khu|trung uong|viet nam|chinh phu|quoc hoi|tw)\b"
 )
+_PLACE_WORDS = frozenset({"tỉnh", "phố", "xã", "phường", "huyện", "quận", "khu"})
 _PLACE_WORD_RE = re.compile(r"\b(?:tinh|thanh pho|xa|phuong|huyen|quan|thi xa|dac khu)\b")
 _NUMBER_LINE_RE = re.compile(r"^S[ốô]\s*:?\s*(?P<rest>(?![^\W\d_]).*)$")
 _DATE_RE = re.compile(
@@ -90,6 +91,32 @@ _DATE_RE = re.compile(
 _DEBRIS_RE = re.compile(r"^[\s\-=_*~.|#:]*$")
 _STOP_TITLE_RE = re.compile(r"^(?:căn cứ|thực hiện|theo đề nghị|xét đề nghị|trên cơ sở)\b", re.IGNORECASE)
 _AUTHORITY_RE = re.compile(r"^(?:chu tich|truong ban|bo truong|giam doc|thu tuong|chanh van phong)\b")
+# Folded phrases of web-page chrome around an article (print/share buttons, breadcrumbs, library banners).
+# Lead: these belong in rag/lexicon.py with the other genre tables.
+_WEB_CHROME = (
+    "ban in",
+    "goi bai viet",
+    "gui bai viet",
+    "in bai viet",
+    "in trang",
+    "trang chu",
+    "tin tuc",
+    "chia se",
+    "quay lai",
+    "tro ve",
+    "xem them",
+    "luot xem",
+    "dang tai van ban",
+    "click vao",
+    "detailcontroller",
+    "facebook",
+    "zalo",
+    "email",
+    "twitter",
+    "copy link",
+    "ban dich nay thuoc quyen so huu",
+)
+_CHROME_RE = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in _WEB_CHROME) + r")\b")
 _WORD_RE = re.compile(r"^(?P<pre>\W*)(?P<core>.*?)(?P<post>\W*)$")
 
 
@@ -120,6 +147,22 @@ def _is_motto(line: str) -> bool:
 def doc_type_of(line: str) -> str | None:
     """'KẾ HOẠCH' → 'Kế hoạch' for a line that is exactly an upper-case document type."""
     return _TYPE_BY_FOLD.get(fold(line)) if is_upper(line) else None
+
+
+def is_web_chrome(line: str) -> bool:
+    """'Bản in Gởi bài viết', 'Trang chủ | Tin tức': nothing but web-page buttons and breadcrumbs."""
+    f = fold(line)
+    return bool(_CHROME_RE.search(f)) and len(re.sub(r"[\W\d_]+", "", _CHROME_RE.sub("", f))) <= 3
+
+
+def fallback_title(text: str, heading: str) -> str:
+    """The parsed title, unless it is web-page chrome: then the first substantial line that is not."""
+    if not is_web_chrome(heading) and not heading.startswith("Bản dịch này thuộc quyền"):
+        return heading
+    for line in front_lines(text)[:40]:
+        if len(line) >= 15 and not is_web_chrome(line) and not re.match(r"^[\d/:\s]+$", line):
+            return line if len(line) <= 200 else line[:200].rsplit(" ", 1)[0] + "…"
+    return heading
 
 
 @dataclass
@@ -215,7 +258,7 @@ def read_front(text: str) -> Front:
                 rest = lines[i + 1]
             front.number_text = rest
             found.append(i)
-        elif front.year is None and re.search(r"\bngày\b", line, re.IGNORECASE):
+        if front.year is None and re.search(r"\bngày\b", line, re.IGNORECASE):
             place, dm = _date_from(lines, i, lo)
             if dm:
                 front.place, front.day, front.month, front.year = place, dm.group("d"), dm.group("m"), dm.group("y")
@@ -268,9 +311,11 @@ class CaseModel:
         """Counts over the running text's mixed-case lines (and `known` names: usual spellings of bodies and
         places); sentence-initial words are no evidence alone."""
         model = cls()
-        for line in [*front_lines(text), *(f"- {name}" for name in known)]:
+        lines = front_lines(text)
+        for n, line in enumerate([*lines, *known]):
             if is_upper(line):
                 continue
+            prior = n >= len(lines)  # a known name: evidence for word pairs only, not for words alone
             prev: tuple[str, str] | None = None  # (key, as written) of the word before, within a phrase
             for i, raw in enumerate(line.split()):
                 pre, core, post = _split_word(raw)
@@ -280,13 +325,14 @@ class CaseModel:
                 k = _key(core)
                 if prev:
                     model.pairs.setdefault((prev[0], k), Counter())[(prev[1], core)] += 1
-                if i > 0 and not pre.strip('“"('):
+                if i > 0 and not prior and not pre.strip('“"('):
                     model.words.setdefault(k, Counter())[core] += 1
                 prev = None if post.strip() else (k, core)
         return model
 
-    def _form(self, prev: str, k: str, nxt: str, core: str) -> str:
-        """The word's usual spelling: by its neighbours in the text, else alone, else lower case."""
+    def _form(self, prev: str, k: str, nxt: str, core: str, in_place: bool) -> str:
+        """The word's usual spelling: by its neighbours in the text, else alone; else a code or acronym as
+        written, a place name capitalised, any other word in lower case."""
         votes: Counter[str] = Counter()
         for (_, second), n in (self.pairs.get((prev, k)) or {}).items():
             votes[second] += n
@@ -295,21 +341,26 @@ class CaseModel:
         if not votes:
             votes = self.words.get(k) or Counter()
         if not votes:
-            return core if re.search(r"\d", core) or re.fullmatch(r"[IVXLC]+", core) else core.lower()
+            if re.search(r"\d", core) or re.fullmatch(r"[IVXLC]+", core) or not re.search(r"[aeiouy]", fold(core)):
+                return core  # numbers, codes, Roman numerals, acronyms (MTTQ, HĐND)
+            return core.capitalize() if in_place else core.lower()
         best = votes.most_common(1)[0][0]
         if is_upper(best) and len(best) > 1 and any(not is_upper(f) for f in self.words.get(k, ())):
             best = next(f for f, _ in (self.words.get(k) or Counter()).most_common() if not is_upper(f))
         return best
 
-    def restore(self, phrase: str) -> str:
-        """An upper-case phrase in the document's own casing ('ỦY BAN NHÂN DÂN TỈNH BẮC NINH' → 'Ủy ban...')."""
+    def restore(self, phrase: str, *, names_place: bool = False) -> str:
+        """An upper-case phrase in the document's own casing ('ỦY BAN NHÂN DÂN TỈNH BẮC NINH' → 'Ủy ban...').
+        `names_place`: the phrase is a body's name, so the words after 'tỉnh', 'xã'... are a place name."""
         parts = [_split_word(raw) for raw in phrase.split()]
         keys = [_key(core) for _, core, _ in parts]
         out: list[str] = []
+        in_place = False  # after 'tỉnh', 'xã', 'thành phố'...: the words of a place name
         for i, (pre, core, post) in enumerate(parts):
             prev = keys[i - 1] if i and not parts[i - 1][2].strip() else ""
             nxt = keys[i + 1] if i + 1 < len(parts) and not post.strip() else ""
-            cased = self._form(prev, keys[i], nxt, core) if core else core
+            cased = self._form(prev, keys[i], nxt, core, in_place) if core else core
+            in_place = names_place and (in_place or keys[i] in _PLACE_WORDS) and not post.strip()
             if i == 0:
                 cased = cased[:1].upper() + cased[1:]
             out.append(f"{pre}{cased}{post}")
@@ -330,7 +381,7 @@ def issuer_of(levels: list[str], text: str, case: CaseModel) -> str | None:
         elif pf.startswith(("uy ban nhan dan", "ubnd")) and (pm := _PLACE_WORD_RE.search(pf)):
             parent = " ".join(parent.split()[len(pf[: pm.start()].split()) :])  # Sở X of UBND tỉnh Y → tỉnh Y
         name = f"{name} {parent}"
-    cased = case.restore(name)
+    cased = case.restore(name, names_place=True)
     # Party central bodies name themselves '... Trung ương Đảng' where their own text consistently does so.
     plain = len(re.findall(rf"{re.escape(cased)}(?!\s+Đảng)", text, re.IGNORECASE))
     with_party = len(re.findall(rf"{re.escape(cased)}\s+Đảng\b", text, re.IGNORECASE))
