@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 SECTION_SEP = " › "
 
-SectionKind = Literal["header", "preamble", "body", "annex", "recipients", "signature"]
+SectionKind = Literal["header", "preamble", "body", "annex", "recipients", "signature", "footnotes"]
 
 
 class DocumentMeta(BaseModel):

@@ -1,0 +1,666 @@
+"""Normalisation: loaded text → clean text the section parser can read (layout only, never words).
+
+Real documents arrive hard-wrapped (a line break every ~70 characters, even inside headings and dates), with
+markdown emphasis (`**`, `*`, `__`, `#`), header blocks laid out as tables broken into `|` lines, PDF page
+numbers, web-page debris and footnotes. Each step below is one small function; `normalize_document` composes
+them:
+
+1. `unify`               NFC, '\\n' line ends, no-break spaces and tabs as spaces.
+2. `drop_web_debris`     a web site's trailer ("Văn bản liên quan"...) and menu lines ("Bản in", "Chia sẻ");
+   `drop_web_panel`      a web site's document-information panel before the header ("Số hiệu:", "Người ký:").
+3. `drop_page_numbers`   lines that are only a page number ("3", "Trang 3", "- 3 -"), outside tables;
+   `drop_running_lines` a short line repeated on many pages (next to page breaks).
+4. `rebuild_header`      the header table (issuer | quốc hiệu; number | place, date) as clean lines, read
+                         column by column: issuer lines, number, motto lines, place/date.
+5. `drop_table_debris`   lone `|` lines become paragraph breaks, `|` cell separators line breaks, rule rows go.
+6. `strip_emphasis`      markdown emphasis removed; a bold/italic span wrapped over lines glues them.
+7. `reflow`              a hard-wrapped line joins the next (one space) unless it ends a sentence, heading or
+                         item, or the next line starts one; wrapped upper-case headings become one line.
+8. `split_footnotes`     a trailing block of footnote texts ("[1] ...") becomes its own block; markers glued
+                         to words ("35-NQ/TW1") are detached as "[1]" only when footnote 1 exists.
+
+Verbatim contract: the normalised text is the document text that is stored, parsed, chunked and quoted. It
+differs from the loaded text in layout only. Precisely: split both into words (`words()`: runs of letters and
+digits; for the loaded text, once its emphasis markers `*`/`__` are removed). Each normalised line's words are
+found, in order, among the loaded words, each loaded word being dropped (page furniture, web debris) or
+consumed whole (split in two only where a footnote marker is detached: 'TW1' → 'TW[1]'). The whole text keeps
+the loaded order, except the rebuilt header block (its table cells read column by column), which ends at
+`NormalizedDocument.header_end`. Nothing is added or respelled, so every quote of the normalised text is, word
+for word, in the source document. `verbatim_violation(raw, normalised, ordered_from=header_end)` checks it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rag.structure import _DOC_TYPES, signature_start, signer_title_line
+
+# ---- data: page furniture and web debris (markers, compared on whole stripped lines, case-insensitive) ----
+
+# A web page's trailer: from a line that is one of these to the end, nothing is the document any more.
+WEB_TRAILER_MARKERS: tuple[str, ...] = (
+    "văn bản này chưa cập nhật nội dung tiếng anh",
+    "văn bản liên quan",
+    "nội dung sửa đổi, hướng dẫn",
+    "bài viết liên quan",
+    "tin liên quan",
+    "các tin khác",
+    "tin cùng chuyên mục",
+)
+# Menu / tool lines of a web page, dropped wherever they stand alone on a line.
+WEB_DEBRIS_LINES: tuple[str, ...] = (
+    "bản in",
+    "in bài viết",
+    "in trang",
+    "gởi bài viết",
+    "gửi bài viết",
+    "chia sẻ",
+    "chia sẻ bài viết",
+    "lượt xem",
+    "trang chủ",
+    "tải về",
+    "về đầu trang",
+    "quay lại",
+    "bình luận",
+    "facebook",
+    "zalo",
+    "twitter",
+)
+# Labels of a web site's document-information panel printed before the document's own header.
+WEB_PANEL_LABELS: tuple[str, ...] = (
+    "số hiệu",
+    "loại văn bản",
+    "nơi ban hành",
+    "người ký",
+    "ngày ban hành",
+    "ngày hiệu lực",
+    "ngày công báo",
+    "số công báo",
+    "tình trạng",
+    "đang tải văn bản...",
+    "lĩnh vực",
+    "cơ quan ban hành",
+)
+# A breadcrumb: short items separated by one of these ("Trang chủ > Tin tức > Chính trị").
+BREADCRUMB_SEPARATORS: tuple[str, ...] = (" > ", " » ", " / ", " › ")
+PAGE_NUMBER_RE = re.compile(r"^(?:trang\s+\d{1,4}(?:\s*/\s*\d{1,4})?|-\s*\d{1,4}\s*-|\d{1,4})$", re.IGNORECASE)
+
+# Line starts that begin a new unit (heading, item, block); a wrapped line never joins onto one of these.
+_ITEM_START_RE = re.compile(
+    r"^(?:"
+    r"[IVXLC]{1,7}\s*[.\-–—:)]\s*\S"  # I. II- III:
+    r"|\d{1,2}(?:\.\d{1,2}){0,3}(?:[.)]\s*\S|\.?\s+\S)"  # 1. 1.1. 2) 1.2 (one level needs . or ))
+    r"|[a-zđ][)/]\s*\S"  # a) đ)
+    r"|[-–—•+·]\s*\S|[-–—•+·]$"  # bullets
+    r"|\[\d{1,3}\]"  # footnote text [1]
+    r"|(?:Điều|Chương|Mục|Phần|Phụ lục|PHỤ LỤC|CHƯƠNG|MỤC|PHẦN)\s+[\dIVXLC]+\b"
+    r"|(?:Nơi nhận|NƠI NHẬN|Nơi gửi)\b"
+    r"|(?:Số|SỐ)\s*[:.]?\s*\d"
+    r"|(?:T/M|TM|K/T|KT|TL|T/L|TUQ)\s*[.:]?\s+[^\W\d_]"
+    r"|(?:Căn cứ|Thực hiện|Xét đề nghị|Theo đề nghị|Trên cơ sở)\b"
+    r"|\(Kèm theo|\(kèm theo"
+    r")"
+)
+_ROMAN_ONLY_RE = re.compile(r"^[IVXLC]{1,7}\s*[.\-–—:)]\s*\S")
+_NUM_START_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}[.)]?\s")
+_MARKER_ONLY_RE = re.compile(
+    r"^(?:(?:Điều|ĐIỀU)\s+\d{1,3}\s*[.:]?|\[\d{1,3}\]|\d{1,2}(?:\.\d{1,2}){0,3}[.)]|[IVXLC]{1,7}[.\-–]|[a-zđ]\)"
+    r"|[-–—•+·])$"
+)
+_BULLET_START_RE = re.compile(r"^[-–—•+·]")
+_DATE_ONLY_RE = re.compile(r"^(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_SEPARATOR_RE = re.compile(r"^[-_=*~.]{3,}$")
+_SENTENCE_END_RE = re.compile(r"[.;:!?…][\"”’'»)\]]*$")
+# Lower-case words that cannot end a phrase: a line ending with one of them continues on the next line.
+_OPEN_WORDS = frozenset(
+    {
+        "của", "và", "các", "về", "với", "cho", "trong", "theo", "tại", "là", "có", "được", "những", "để", "từ",
+        "đến", "số", "ngày", "tháng", "năm", "hoặc", "như", "bằng", "trên", "dưới", "giữa", "thuộc", "vào", "ra",
+        "nhằm", "đối", "khi", "nếu", "do", "mà", "thì", "này", "đã", "sẽ", "đang", "một", "hai",
+    }
+)
+# The document-type keyword alone on a line is a title line (never joined with its subtitle).
+_DOC_TYPE_LINE_RE = re.compile(r"^(?:" + "|".join((*_DOC_TYPES, "PHỤ LỤC")) + r")$")
+_QUOC_HIEU_RE = re.compile(r"^(?:CỘNG HÒA|CỘNG HOÀ|ĐẢNG CỘNG SẢN|Độc lập|ĐỘC LẬP)")
+_FOOTNOTE_TEXT_RE = re.compile(r"^\[(\d{1,3})\](?:\s+|$)")
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+@dataclass
+class NormalizedDocument:
+    """The normalised text (what is stored and quoted) and what was changed, for the ingest report."""
+
+    text: str
+    footnotes: dict[int, str] = field(default_factory=dict)  # number → footnote text
+    counts: Counter[str] = field(default_factory=Counter)  # step → lines/markers affected
+    header_end: int = 0  # offset where the rebuilt header (read column by column) ends; source order after it
+
+    @property
+    def notes(self) -> list[str]:
+        """Short English notes for logs and the ingest report ('3 page numbers dropped')."""
+        labels = {
+            "page_numbers": "page numbers dropped",
+            "running_lines": "running header/footer lines dropped",
+            "web_debris": "web page lines dropped",
+            "header_table": "header table lines rebuilt",
+            "table_lines": "table separator lines removed",
+            "joined": "wrapped lines joined",
+            "footnotes": "footnotes kept",
+            "markers": "footnote markers detached",
+        }
+        return [f"{n} {labels[k]}" for k, n in sorted(self.counts.items()) if n and k in labels]
+
+
+@dataclass
+class _Line:
+    """A line being normalised: `fixed` lines are never joined; `glue` joins with the next (open span)."""
+
+    text: str
+    fixed: bool = False
+    glue: bool = False
+    bold_end: bool = False  # the line ends a bold span ('**1.** **Mục đích**'): a heading, never continued
+    bold_lead: bool = False  # only a leading marker is bold ('**4.** Yêu cầu ...'): body text, may wrap
+
+
+# ---- 1. unify ------------------------------------------------------------------------------------------
+
+
+def unify(text: str) -> str:
+    """NFC, '\\n' line ends, no BOM, no-break spaces/tabs as spaces, no trailing spaces; form feeds kept."""
+    text = unicodedata.normalize("NFC", text.lstrip("\ufeff")).replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"[\u00a0\u2007\u202f\t]", " ", text)
+    text = re.sub(r"[\u200b\u200c\u200d\ufeff]", "", text)
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def _bare(line: str) -> str:
+    """A line without markup characters and surrounding spaces, lower-cased (for marker comparison)."""
+    return re.sub(r"[*_#|>`]+", "", line).strip().strip(":").strip().lower()
+
+
+# ---- 2. web debris ---------------------------------------------------------------------------------------
+
+
+def drop_web_debris(lines: list[str], counts: Counter[str]) -> list[str]:
+    """Cut a web trailer (and the site's title lines just before it); drop menu and breadcrumb lines."""
+    out = list(lines)
+    for i, line in enumerate(out):
+        if _bare(line) in WEB_TRAILER_MARKERS and i > len(out) // 3:
+            cut = i
+            # The site repeats the document title just before its trailer (after the last table rule).
+            j = i - 1
+            while j >= 0 and i - j <= 3 and out[j].strip() and out[j].strip() != "|":
+                j -= 1
+            if j >= 0 and out[j].strip() == "|":
+                cut = j + 1
+            counts["web_debris"] += sum(1 for x in out[cut:] if x.strip())
+            out = out[:cut]
+            break
+    kept: list[str] = []
+    for line in out:
+        bare = _bare(line)
+        crumbs = [p for sep in BREADCRUMB_SEPARATORS if sep in line for p in line.split(sep)]
+        is_crumb = bool(crumbs) and len(crumbs) >= 3 and all(0 < len(p.strip()) <= 25 for p in crumbs)
+        if bare in WEB_DEBRIS_LINES or (is_crumb and "trang chủ" in bare):
+            counts["web_debris"] += 1
+            continue
+        kept.append(line)
+    return kept
+
+
+def drop_web_panel(lines: list[str], counts: Counter[str]) -> list[str]:
+    """Drop a web site's document-information panel (copyright note, 'Số hiệu: | ...' table) before the header.
+
+    Needs at least three panel labels near the top; the panel ends at the first table row boundary ('|' twice)
+    after its last label, where the document's own header table starts.
+    """
+    head = min(len(lines), 250)
+    labels = [i for i in range(head) if _bare(lines[i]) in WEB_PANEL_LABELS]
+    if len(labels) < 3:
+        return lines
+    for j in range(labels[-1] + 1, head - 1):
+        if lines[j].strip() == "|" and lines[j + 1].strip() == "|":
+            counts["web_debris"] += sum(1 for x in lines[: j + 1] if x.strip())
+            return lines[j + 1 :]
+    return lines
+
+
+# ---- 3. page furniture -----------------------------------------------------------------------------------
+
+
+def _in_table(lines: list[str], i: int) -> bool:
+    """The nearest non-blank line before or after line i is a table rule `|` (a cell, not a page number)."""
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(lines) and not lines[j].strip():
+            j += step
+        if 0 <= j < len(lines) and lines[j].strip().startswith("|"):
+            return True
+    return False
+
+
+def drop_page_numbers(lines: list[str], counts: Counter[str]) -> list[str]:
+    """Drop lines that are only a page number: 'Trang 3', '- 3 -' anywhere; a bare '3' outside tables.
+
+    A bare number counts only between blank lines (or a page break), where no list or table holds it.
+    """
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        s = line.strip().strip("*").strip()
+        if s and PAGE_NUMBER_RE.match(s) and not _in_table(lines, i):
+            bare_digits = s.isdigit()
+            prev_blank = i == 0 or not lines[i - 1].strip() or "\f" in lines[i - 1]
+            next_blank = i + 1 >= len(lines) or not lines[i + 1].strip() or "\f" in lines[i + 1]
+            if not bare_digits or (prev_blank and next_blank):
+                counts["page_numbers"] += 1
+                continue
+        out.append(line)
+    return out
+
+
+def drop_running_lines(lines: list[str], counts: Counter[str]) -> list[str]:
+    """Drop a short line that recurs at page breaks (form feeds) on at least three pages."""
+    pages = "\n".join(lines).split("\f")
+    if len(pages) < 3:
+        return [ln.replace("\f", "") for ln in lines]
+    edges: Counter[str] = Counter()
+    for page in pages:
+        nonblank = [ln.strip() for ln in page.split("\n") if ln.strip()]
+        for ln in {*nonblank[:2], *nonblank[-2:]}:
+            if len(ln) <= 80:
+                edges[ln] += 1
+    running = {ln for ln, n in edges.items() if n >= 3 and n >= len(pages) // 2}
+    out: list[str] = []
+    for page in pages:
+        page_lines = page.split("\n")
+        nonblank_idx = [k for k, ln in enumerate(page_lines) if ln.strip()]
+        edge_idx = {*nonblank_idx[:2], *nonblank_idx[-2:]}
+        for k, ln in enumerate(page_lines):
+            if k in edge_idx and ln.strip() in running:
+                counts["running_lines"] += 1
+                continue
+            out.append(ln)
+        out.append("")
+    return out[:-1]
+
+
+# ---- 4. header table -------------------------------------------------------------------------------------
+
+
+def _is_rule(line: str) -> bool:
+    """A table bar or a horizontal rule line ('|', '-----', '|---|---|')."""
+    s = line.strip()
+    return s == "|" or (bool(re.fullmatch(r"[|:\-–—_=*~. ]{3,}", s)) and any(c in s for c in "-–—_="))
+
+
+def _cell_lines(cell: list[str]) -> list[str]:
+    """One header cell as clean lines: emphasis spans wrapped over lines joined, lower-case wraps joined."""
+    items = strip_emphasis([_Line(x) for x in cell if x.strip() and not _is_rule(x)])
+    out: list[str] = []
+    glue = False
+    for item in items:
+        t = item.text.strip()
+        if not t:
+            glue = glue and item.glue
+            continue
+        if out and (glue or t[:1].islower() or out[-1].endswith(("ngày", ",", "-"))):
+            out[-1] = f"{out[-1]} {t}"
+        else:
+            out.append(t)
+        glue = item.glue
+    return out
+
+
+def rebuild_header(lines: list[str], counts: Counter[str]) -> list[_Line]:
+    """The header table at the top (cells between `|` lines) as clean lines, column by column.
+
+    Rows are separated by two consecutive `|` lines. Output: first column's cells (issuer, number), then the
+    second column's (motto, place/date), each cell's wrapped lines joined, rules dropped, then a blank line.
+    """
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None or lines[first].strip() != "|" or first > 3:
+        return [_Line(x) for x in lines]
+    end = first
+    while end < len(lines) and lines[end].strip() and end - first < 60:
+        if _DOC_TYPE_LINE_RE.match(_strip_markup(lines[end])):
+            break  # the title follows the header table directly
+        end += 1
+    block = lines[first:end]
+    bars = [k for k, ln in enumerate(block) if ln.strip() == "|"]
+    if len(bars) < 3:
+        return [_Line(x) for x in lines]
+    block = block[: bars[-1] + 1]
+    rows: list[list[list[str]]] = [[]]
+    for a, b in itertools.pairwise(bars):
+        seg = block[a + 1 : b]
+        if not seg:
+            if rows[-1]:
+                rows.append([])
+            continue
+        rows[-1].append(seg)
+    rows = [r for r in rows if r]
+    out: list[_Line] = []
+    for col in range(max(len(r) for r in rows)):
+        for row in rows:
+            if col < len(row):
+                out.extend(_Line(t, fixed=True) for t in _cell_lines(row[col]))
+    counts["header_table"] += len(out)
+    rest = lines[first + len(block) :]
+    return [*(_Line(x) for x in lines[:first]), *out, _Line(""), *(_Line(x) for x in rest)]
+
+
+# ---- 5. tables -------------------------------------------------------------------------------------------
+
+
+def drop_table_debris(lines: list[_Line], counts: Counter[str]) -> list[_Line]:
+    """Lone `|` lines → paragraph breaks; '|---|' rows dropped; inline '|' separators → one line per cell."""
+    out: list[_Line] = []
+    for ln in lines:
+        s = ln.text.strip()
+        if ln.fixed:
+            out.append(ln)
+        elif s == "|" or (s.startswith("|") and _is_rule(s)):
+            counts["table_lines"] += 1
+            out.append(_Line(""))
+        elif s.count("|") >= 1 and re.search(r"(?:^|\s)\|(?:\s|$)", s):
+            cells = [c.strip() for c in s.strip("|").split("|")]
+            counts["table_lines"] += 1
+            out.append(_Line(""))
+            out.extend(_Line(c) for c in cells if c)
+            out.append(_Line(""))
+        else:
+            out.append(ln)
+    return out
+
+
+# ---- 6. emphasis -----------------------------------------------------------------------------------------
+
+_EMPH_RE = re.compile(r"\(\*+\)|\*+|__+")  # "(*)" is a note mark, kept
+
+
+def _strip_markup(text: str) -> str:
+    """One line without markdown emphasis, heading '#' and escapes (words untouched)."""
+    s = re.sub(r"^\s*#{1,6}(?:\s+|$)", "", text)
+    s = re.sub(r"\\([*_#\[\]().\-+|>`])", r"\1", s)
+    s = _EMPH_RE.sub(lambda m: m.group(0) if m.group(0).startswith("(") else "", s)
+    return re.sub(r"\s{2,}", " ", s).strip()
+
+
+def strip_emphasis(lines: list[_Line]) -> list[_Line]:
+    """Markdown emphasis removed; a line inside a '**'/'*' span that continues on the next line glues to it.
+
+    A line that holds only markup (`** **`, `*`) disappears (it is not a paragraph break).
+    """
+    out: list[_Line] = []
+    bold_open = False
+    ital_open = False
+    for i, ln in enumerate(lines):
+        raw = ln.text
+        if not raw.strip():
+            bold_open = ital_open = False  # spans never cross a paragraph break
+            out.append(ln)
+            continue
+        bold_open ^= raw.count("**") % 2 == 1
+        singles = len(re.findall(r"(?<![*(])\*(?![*)])", raw.replace("(*)", "")))
+        ital_open ^= singles % 2 == 1
+        text = _strip_markup(raw)
+        if not text:
+            continue
+        nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+        next_has_words = bool(_WORD_RE.search(re.split(r"\*+", nxt.strip(), maxsplit=1)[0])) or (
+            bool(nxt.strip()) and not nxt.strip().startswith("*")
+        )
+        glue = (bold_open or ital_open) and next_has_words and not ln.fixed
+        stripped = raw.strip()
+        bold_end = not bold_open and stripped.endswith("**") and bool(_WORD_RE.search(stripped[:-2]))
+        bold_lead = not bold_open and stripped.startswith("**") and not stripped.endswith("**")
+        out.append(_Line(text, fixed=ln.fixed, glue=glue, bold_end=bold_end, bold_lead=bold_lead))
+    return out
+
+
+# ---- 7. reflow -------------------------------------------------------------------------------------------
+
+
+def _is_upper(s: str) -> bool:
+    """Every letter is upper case (and there are at least two)."""
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def starts_unit(line: str) -> bool:
+    """The line starts a heading, item or block (it never continues the previous line)."""
+    return bool(
+        _ITEM_START_RE.match(line)
+        or _SEPARATOR_RE.match(line)
+        or _DOC_TYPE_LINE_RE.match(line)
+        or signer_title_line(line)
+        or signature_start(line)
+    )
+
+
+def ends_unit(line: str) -> bool:
+    """The line ends a sentence or is a complete short unit (title keyword, date line, separator)."""
+    return bool(
+        _SENTENCE_END_RE.search(line)
+        or _DOC_TYPE_LINE_RE.match(line)
+        or _DATE_ONLY_RE.match(line)
+        or _SEPARATOR_RE.match(line)
+    )
+
+
+def _open_end(line: str) -> bool:
+    """The line visibly stops mid-phrase (a comma, a dash, an open bracket, a function word)."""
+    if line.endswith((",", "-", "–", "(", "“", "/")):
+        return True
+    last = line.rsplit(" ", 1)[-1]
+    return last in _OPEN_WORDS
+
+
+def should_join(prev: str, nxt: str, *, after_title: bool, single: bool = True, body: bool = False) -> bool:
+    """Whether line `nxt` continues line `prev` (both stripped, non-empty, same paragraph).
+
+    `single`: `prev` is one physical line (not already the result of joins); `body`: markup says `prev` is
+    body text, not a heading (only its leading number is bold).
+    """
+    if _MARKER_ONLY_RE.match(prev):
+        return True  # "[1]" / "1." alone: the item's text is on the next line
+    if starts_unit(nxt):
+        return False
+    if ends_unit(prev):
+        # "...Việt Nam;\nlà di sản": a lower-case line after ';' still continues the sentence
+        return prev.endswith(";") and nxt[:1].islower()
+    prev_upper, next_upper = _is_upper(prev), _is_upper(nxt)
+    if prev_upper and next_upper:
+        # A heading or title wrapped over lines; before the title these are separate header lines.
+        return (after_title or bool(_ROMAN_ONLY_RE.match(prev))) and not _QUOC_HIEU_RE.match(nxt)
+    if prev_upper or next_upper:
+        return prev_upper and _open_end(prev) and not nxt[:1].isupper()
+    numbered = bool(_ITEM_START_RE.match(prev)) and not _BULLET_START_RE.match(prev)
+    short = len(prev) < (60 if numbered else 40) and not _BULLET_START_RE.match(prev)
+    if single and not body and nxt[:1].isupper() and short:
+        return _open_end(prev)  # "2. Yêu cầu" + "Công tác ...": a heading line, then its paragraph
+    return True
+
+
+def reflow(lines: list[_Line], counts: Counter[str]) -> list[str]:
+    """Join hard-wrapped lines; paragraphs stay separated by one blank line."""
+    out: list[str] = []
+    after_title = False
+    single = True
+    body = False
+    prev_line: _Line | None = None
+    for ln in lines:
+        t = ln.text.strip()
+        if not t:
+            if out and out[-1] != "":
+                out.append("")
+            prev_line = None
+            continue
+        if _DOC_TYPE_LINE_RE.match(t) or (not after_title and prev_line is not None and _DOC_TYPE_LINE_RE.match(
+            prev_line.text.strip()
+        )):
+            after_title = True
+        if (
+            prev_line is not None
+            and not ln.fixed
+            and not prev_line.fixed
+            and (
+                (prev_line.glue and not (signer_title_line(t) or signature_start(t)))
+                or (
+                    not prev_line.bold_end
+                    and should_join(out[-1], t, after_title=after_title, single=single, body=body)
+                )
+            )
+        ):
+            out[-1] = f"{out[-1]} {t}"
+            counts["joined"] += 1
+            prev_line = ln
+            single = False
+            continue
+        out.append(t)
+        prev_line = ln
+        single = True
+        body = ln.bold_lead
+    while out and out[-1] == "":
+        out.pop()
+    return out
+
+
+# ---- 8. footnotes ----------------------------------------------------------------------------------------
+
+
+def split_footnotes(lines: list[str], counts: Counter[str]) -> tuple[list[str], dict[int, str]]:
+    """The trailing footnote texts ('[1] ...', numbered 1, 2, 3...) as a block; glued markers detached.
+
+    The block starts at the last line '[1] ...' after which every paragraph starts with the next number
+    (continuation lines allowed). Markers glued to a word in the body ('TW1', 'quan1') become '[1]' only
+    when footnote 1 exists; bracketed markers ('quan[1]') stay as written.
+    """
+    starts = [i for i, ln in enumerate(lines) if (m := _FOOTNOTE_TEXT_RE.match(ln)) and m.group(1) == "1"]
+    notes: dict[int, str] = {}
+    for start in reversed(starts):
+        found: dict[int, str] = {}
+        expected = 1
+        ok = True
+        for ln in lines[start:]:
+            if not ln:
+                continue
+            m = _FOOTNOTE_TEXT_RE.match(ln)
+            if m and int(m.group(1)) == expected:
+                found[expected] = ln[m.end() :].strip()
+                expected += 1
+            elif found and not m:
+                last = max(found)
+                found[last] = f"{found[last]} {ln}".strip()
+            else:
+                ok = False
+                break
+        if ok and found:
+            notes = found
+            body = lines[:start]
+            while body and body[-1] == "":
+                body.pop()
+            block = [f"[{n}] {t}".strip() for n, t in notes.items()]
+            lines = [*body, "", *"\n\n".join(block).split("\n")]
+            break
+    counts["footnotes"] += len(notes)
+    if notes:
+        glued = re.compile(r"(?<=[^\W\d_]|[”\")])(\d{1,3})(?=[\s.,;:)]|$)")
+
+        def detach(m: re.Match[str]) -> str:
+            """'quan1' / 'NQ/TW1' → '[1]' when footnote 1 exists, else unchanged."""
+            before = m.string[: m.start()]
+            glue_ok = before[-1:].islower() or before[-1:] in "”\")" or before.endswith(("/TW", "/TU"))
+            if glue_ok and int(m.group(1)) in notes:
+                counts["markers"] += 1
+                return f"[{m.group(1)}]"
+            return m.group(0)
+
+        body_end = len(lines) - len(notes) * 2
+        for i in range(max(0, body_end)):
+            lines[i] = glued.sub(detach, lines[i])
+    return lines, notes
+
+
+# ---- composition -----------------------------------------------------------------------------------------
+
+
+def normalize_document(text: str) -> NormalizedDocument:
+    """Every step in order; the result's text is what the parser, the chunker and the quotes see."""
+    counts: Counter[str] = Counter()
+    raw_lines = unify(text).split("\n")
+    raw_lines = drop_web_debris(raw_lines, counts)
+    raw_lines = drop_web_panel(raw_lines, counts)
+    raw_lines = drop_running_lines(raw_lines, counts)
+    raw_lines = drop_page_numbers(raw_lines, counts)
+    items = rebuild_header(raw_lines, counts)
+    items = drop_table_debris(items, counts)
+    items = strip_emphasis(items)
+    flowed = reflow(items, counts)
+    flowed, notes = split_footnotes(flowed, counts)
+    body = "\n".join(flowed).strip("\n")
+    body = re.sub(r"\n{3,}", "\n\n", body)
+    header_end = len(body.split("\n\n", 1)[0]) if counts["header_table"] else 0
+    return NormalizedDocument(
+        text=body + "\n" if body else "", footnotes=notes, counts=counts, header_end=header_end
+    )
+
+
+# ---- the verbatim contract -------------------------------------------------------------------------------
+
+
+def words(text: str) -> list[str]:
+    """The words of a text: runs of letters and digits (NFC), markup and punctuation ignored."""
+    return _WORD_RE.findall(unicodedata.normalize("NFC", text))
+
+
+def _consume(src: list[str], dst: list[str], i: int) -> int | None:
+    """Match all of `dst` in `src` from position i (greedy); the position after the match, or None."""
+    j = 0
+    while j < len(dst):
+        if i >= len(src):
+            return None
+        if src[i] == dst[j]:
+            i += 1
+            j += 1
+            continue
+        if src[i].startswith(dst[j]):
+            k = j
+            acc = ""
+            while k < len(dst) and len(acc) < len(src[i]) and src[i].startswith(acc + dst[k]):
+                acc += dst[k]
+                k += 1
+            if acc == src[i]:
+                i += 1
+                j = k
+                continue
+        i += 1
+    return i
+
+
+def verbatim_violation(raw: str, normalised: str, *, ordered_from: int = 0) -> str | None:
+    """None when `normalised` keeps the contract with `raw`, else a description of the first offending line.
+
+    Every line's words are found in order in the raw words (each raw word dropped, or consumed whole by one
+    or more consecutive normalised words: a detached footnote marker splits 'TW1' into 'TW', '1'). From
+    offset `ordered_from` (the end of the rebuilt header) the whole text also keeps the raw order.
+    """
+    src = words(re.sub(r"\*+|__+", "", raw))  # the raw words once markup is removed
+    positions: dict[str, list[int]] = {}
+    for n, w in enumerate(src):
+        positions.setdefault(w, []).append(n)
+    for line in normalised.split("\n"):
+        dst = words(line)
+        if not dst:
+            continue
+        firsts = positions.get(dst[0]) or [n for n, w in enumerate(src) if w.startswith(dst[0])][:1]
+        if not firsts or _consume(src, dst, firsts[0]) is None:
+            return f"line not in the source in order: {line[:80]!r}"
+    dst = words(normalised[ordered_from:])
+    if _consume(src, dst, 0) is None:
+        return "the text after the header does not keep the source order"
+    return None
