@@ -324,7 +324,7 @@ class _Parser:
                 return "arabic", parts, rest
             return None
         m = _LETTER_RE.match(clean)
-        if m and m.group("num") in _LETTERS:  # "f)", "j)", "w)" are no Vietnamese list letters
+        if m:
             rest = m.group("rest")
             letter = m.group("num")
             if letter in _LETTERS and (rest[0].isalpha() or rest[0] in '"“('):
