@@ -40,6 +40,7 @@ _OFFICE_STARTS = (
 _RECIPIENT_PREFIX = re.compile(r"^_*N[ơo]i\s+(?:nh[ậa]n|g[ửu]i)_*\s*:?\s*", re.IGNORECASE)
 _BULLET_RE = re.compile(r"^[-–—•+·]\s*")
 _COPIES_RE = re.compile(r"\s*\(\s*\d+\s*(?:bản|b)\s*\)", re.IGNORECASE)
+_COPIES_LINE_RE = re.compile(r"^\(?\d{1,3}\s*(?:bản|b|[A-ZĐ]{1,4})\)?\.?$")  # '09 KH', '05 bản': copies made
 
 
 def _title_lines(lines: list[str]) -> list[str]:
@@ -96,7 +97,7 @@ def recipients_in(block: str) -> list[str]:
         line = clean(raw)
         if n == 0:
             line = _RECIPIENT_PREFIX.sub("", line)
-        if not line:
+        if not line or _COPIES_LINE_RE.match(line):
             continue
         if _BULLET_RE.match(line):
             bulleted = True

@@ -145,7 +145,7 @@ def test_recipients_copy_counts_and_wrapped_items() -> None:
     block = (
         "*Nơi nhận:*\n- Như trên (02 bản);\n- Bộ Công an (qua Cục A03) *(để báo cáo)*\n"
         "- Các đồng chí Ủy viên\nBan Chấp hành Trung ương Đảng,\n- VPUB: CVP, các PCVP,\ncác phòng, đơn vị;\n"
-        "- Lưu: VT, NV (2b).\n|\n**KT. CHỦ TỊCH**\nPHÓ CHỦ TỊCH\nĐào Mỹ\n"
+        "- Lưu: VT, NV (2b).\n09 KH\n|\n**KT. CHỦ TỊCH**\nPHÓ CHỦ TỊCH\nĐào Mỹ\n"
     )
     m = meta(text + block)
     assert m.recipients == [

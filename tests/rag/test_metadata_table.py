@@ -1,8 +1,8 @@
 """Per-field accuracy of metadata extraction against the hand-written table of real documents.
 
 The table (tests/rag/fixtures/metadata_expected.json) was typed by reading each document. Rules were developed
-against the 'tune' split; 'held_out' and 'fresh' (typed after the rules were frozen) are only measured. Real 2025 documents are read by path from
-../shared/corpus-extra/docs/ (never copied into the project).
+against the 'tune' split; 'held_out' and 'fresh' (typed after the rules were frozen) are only measured. Real
+2025 documents are read by path from ../shared/corpus-extra/docs/ (never copied into the project).
 """
 
 from __future__ import annotations
