@@ -4,6 +4,17 @@ Only what the document says about itself counts: the header block (`Số:`, `Pla
 the title, the preamble (`Thực hiện`/`Căn cứ` ... `<issuer> ban hành kế hoạch`), the signature and
 `Nơi nhận` blocks, and an attached annex's `(Kèm theo Kế hoạch số ..., ngày ...)`. Numbers and dates of
 documents the text merely cites are never taken. A field the text does not give stays None.
+
+Conventions (checked against a hand-written table of real documents, tests/rag/test_metadata_table.py):
+- title: document type + subject lines joined, in the document's own casing ('Kế hoạch nâng cao năng lực...');
+  never a header line or web-page chrome ('Bản in Gởi bài viết').
+- issuer: the header's issuing body in full, its lowest line qualified by its parent where that line names no
+  place or scope ('Ban Tuyên giáo và Dân vận Trung ương', 'Ủy ban nhân dân tỉnh Bắc Ninh'); else the preamble's
+  '<body> ban hành', the signature's 'TM. <body>' or the annex's '(Kèm theo ... của <body>)'.
+- number: None when left blank ('Số: /KH-UBND'); date: ISO, None when the day is left blank (year kept).
+- signer_title: every title line of the signature, ' / '-joined ('KT. CHỦ TỊCH / PHÓ CHỦ TỊCH'), the 'TM. <body>'
+  line left out unless it is the only one ('T/M BAN BÍ THƯ'); see rag/metadata_sign.py.
+- province: the issuing body's province; None for central bodies.
 """
 
 from __future__ import annotations
