@@ -89,7 +89,7 @@ _DATE_RE = re.compile(
     re.IGNORECASE,
 )
 _DEBRIS_RE = re.compile(r"^[\s\-=_*~.|#:]*$")
-_STOP_TITLE_RE = re.compile(r"^(?:căn cứ|thực hiện|theo đề nghị|xét đề nghị|trên cơ sở)\b", re.IGNORECASE)
+_STOP_TITLE_RE = re.compile(r"^(?:Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|Trên cơ sở)\b")
 _AUTHORITY_RE = re.compile(r"^(?:chu tich|truong ban|bo truong|giam doc|thu tuong|chanh van phong)\b")
 # Folded phrases of web-page chrome around an article (print/share buttons, breadcrumbs, library banners).
 # Lead: these belong in rag/lexicon.py with the other genre tables.
@@ -278,8 +278,8 @@ def _subject(lines: list[str], start: int, levels: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines[start : start + 12]:
         f = fold(line)
-        if not is_upper(line) or _STOP_TITLE_RE.match(line):
-            break
+        if not (is_upper(line) or not re.search(r"[^\W\d_]", line)) or _STOP_TITLE_RE.match(line):
+            break  # a mixed-case line ends the subject; '2026 - 2030' alone continues it
         if out and (_AUTHORITY_RE.match(f) or (body and (f.startswith(body) or f.endswith(body)))):
             break
         out.append(line)

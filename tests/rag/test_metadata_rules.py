@@ -211,3 +211,21 @@ def test_case_restored_from_the_documents_own_usage() -> None:
         "Về Chỉ thị số 32/CT-TTg của Thủ tướng Chính phủ tại Nghệ An"
     )
     assert CaseModel.of("").restore("KHÓA XVI, 5G") == "Khóa XVI, 5G"  # no evidence: lower case, codes kept
+
+
+@pytest.mark.parametrize(
+    ("subject", "title"),
+    [
+        (
+            "THỰC HIỆN CHỈ THỊ SỐ 27/CT-TTG\nCỦA THỦ TƯỚNG CHÍNH PHỦ",
+            "Kế hoạch thực hiện Chỉ thị số 27/CT-TTg của Thủ tướng Chính phủ",
+        ),
+        ("PHÁT TRIỂN KINH TẾ SỐ GIAI ĐOẠN\n2026 - 2030", "Kế hoạch phát triển kinh tế số giai đoạn 2026 - 2030"),
+    ],
+)
+def test_subject_lines_that_look_like_an_intro_or_have_no_letters(subject: str, title: str) -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ CẦN THƠ\nSố: 165/KH-UBND\nCần Thơ, ngày 21 tháng 11 năm 2025\n\nKẾ HOẠCH\n"
+        f"{subject}\n\nThực hiện Chỉ thị số 27/CT-TTg của Thủ tướng Chính phủ, UBND thành phố ban hành Kế hoạch.\n"
+    )
+    assert meta(text).title == title
