@@ -16,28 +16,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from rag.structure import _DOC_TYPES
 from rag.text import fold, nfc, normalize_tones
 
-# Document types as they head a document (upper case in the source). Kept in step with rag.metadata's
-# _DOC_TYPE_WORDS; both belong in rag/lexicon.py once it lands (lead: move them there).
-DOC_TYPES: tuple[str, ...] = (
-    "Kế hoạch",
-    "Công văn",
-    "Quyết định",
-    "Chỉ thị",
-    "Hướng dẫn",
-    "Báo cáo",
-    "Thông báo",
-    "Nghị quyết",
-    "Chương trình",
-    "Đề án",
-    "Tờ trình",
-    "Kết luận",
-    "Quy chế",
-    "Quy định",
-    "Đề cương",
-    "Thông tri",
-)
+# Document types as they head a document: structure.py's one table of title keywords ('KẾ HOẠCH' → 'Kế hoạch').
+# Lead: switch to rag.lexicon's TITLE_KEYWORDS when it lands on main.
+DOC_TYPES: tuple[str, ...] = tuple(kw.capitalize() for kw in _DOC_TYPES)
 _TYPE_BY_FOLD = {fold(t): t for t in DOC_TYPES}
 # Mottos printed opposite the issuing body (folded).
 _MOTTOS = ("cong hoa xa hoi chu nghia viet nam", "doc lap - tu do - hanh phuc", "dang cong san viet nam")
