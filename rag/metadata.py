@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from rag.metadata_front import DOC_TYPES, CaseModel, Front, fallback_title, issuer_of, read_front
+from rag.metadata_front import DOC_TYPES, Front, fallback_title, issuer_of, read_front
 from rag.metadata_preamble import (
     ABBREVIATIONS,
     INTRO_RE,
@@ -34,6 +34,7 @@ from rag.metadata_preamble import (
     issuer_phrase,
 )
 from rag.metadata_sign import recipients_of, signature_of
+from rag.metadata_text import CaseModel, is_upper
 from rag.structure import clean_line
 from rag.text import fold, nfc, normalize_tones, strip_diacritics
 from rag.types import DocumentMeta, Section
@@ -334,7 +335,8 @@ _KNOWN_NAMES = (
 def _title(front: Front, root: Section, case: CaseModel, text: str) -> str:
     """Document type + subject in the document's own casing; else the parsed title, never web-page chrome."""
     if front.doc_type and front.subject:
-        subject = case.restore(" ".join(front.subject))
+        joined = " ".join(front.subject)
+        subject = case.restore(joined) if is_upper(joined) else joined
         if not _keeps_capital(subject, case):
             subject = subject[:1].lower() + subject[1:]
         return f"{front.doc_type} {subject}"

@@ -13,11 +13,11 @@ legal-library banner, a metadata table) is never taken: only the run adjacent to
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
+from rag.metadata_text import CaseModel, front_lines, is_upper
 from rag.structure import _DOC_TYPES
-from rag.text import fold, nfc, normalize_tones
+from rag.text import fold
 
 # Document types as they head a document: structure.py's one table of title keywords ('KẾ HOẠCH' → 'Kế hoạch').
 # Lead: switch to rag.lexicon's TITLE_KEYWORDS when it lands on main.
@@ -65,14 +65,14 @@ _ORG_STARTS = (
 _SCOPE_RE = re.compile(
     r"\b(?:tinh|thanh pho|xa|phuong|huyen|quan|thi xa|dac khu|trung uong|viet nam|chinh phu|quoc hoi|tw)\b"
 )
-_PLACE_WORDS = frozenset({"tỉnh", "phố", "xã", "phường", "huyện", "quận", "khu"})
 _PLACE_WORD_RE = re.compile(r"\b(?:tinh|thanh pho|xa|phuong|huyen|quan|thi xa|dac khu)\b")
 _NUMBER_LINE_RE = re.compile(r"^S[ốô]\s*:?\s*(?P<rest>(?![^\W\d_]).*)$")
 _DATE_RE = re.compile(
     r"ngày\s*(?P<d>\d{1,2})?[\s.…]*(?:tháng|/)\s*(?P<m>\d{1,2})?[\s.…]*(?:năm|/)\s*(?P<y>\d{4})\b",
     re.IGNORECASE,
 )
-_DEBRIS_RE = re.compile(r"^[\s\-=_*~.|#:]*$")
+_VV_RE = re.compile(r"^(?:V/v|V/V|v/v|Về việc)\s*:?\s*")
+_GREETING_RE = re.compile(r"^Kính\s+gửi\b", re.IGNORECASE)
 _STOP_TITLE_RE = re.compile(r"^(?:Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|Trên cơ sở)\b")
 _AUTHORITY_RE = re.compile(r"^(?:chu tich|truong ban|bo truong|giam doc|thu tuong|chanh van phong)\b")
 # Folded phrases of web-page chrome around an article (print/share buttons, breadcrumbs, library banners).
@@ -101,31 +101,26 @@ _WEB_CHROME = (
     "ban dich nay thuoc quyen so huu",
 )
 _CHROME_RE = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in _WEB_CHROME) + r")\b")
-_WORD_RE = re.compile(r"^(?P<pre>\W*)(?P<core>.*?)(?P<post>\W*)$")
-
-
-def clean(line: str) -> str:
-    """A source line without Markdown emphasis, table pipes, heading marks or repeated spaces."""
-    s = nfc(line).replace("\\", "")
-    s = re.sub(r"\*+|__+|^#+\s*|\|", " ", s)
-    return re.sub(r"\s+", " ", s).strip()
-
-
-def front_lines(text: str) -> list[str]:
-    """The text's non-empty cleaned lines (separator and table debris dropped)."""
-    return [c for c in (clean(x) for x in text.split("\n")) if c and not _DEBRIS_RE.match(c)]
-
-
-def is_upper(s: str) -> bool:
-    """Every letter is upper case (and there is at least one)."""
-    letters = [c for c in s if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
 
 
 def _is_motto(line: str) -> bool:
     """'CỘNG HÒA XÃ HỘI', 'Độc lập - Tự do - Hạnh phúc', 'ĐẢNG CỘNG SẢN VIỆT NAM' or a wrapped piece of one."""
     f = f" {fold(line)} "
     return any(f in f" {m} " or f" {m} " in f for m in _MOTTOS)
+
+
+def _without_motto(line: str) -> str:
+    """The line without a motto printed beside the body on the same line ('UBND TỈNH X CỘNG HÒA...')."""
+    if not _is_motto(line):
+        return line
+    words = line.split()
+    folded = [fold(w) for w in words]
+    for motto in _MOTTOS:
+        m = motto.split()
+        for i in range(len(words) - len(m) + 1):
+            if folded[i : i + len(m)] == m:
+                return " ".join(words[:i] + words[i + len(m) :]).strip(" -")
+    return ""
 
 
 def doc_type_of(line: str) -> str | None:
@@ -193,8 +188,9 @@ def _levels(block: list[str]) -> list[str]:
 def _header_block(lines: list[str], end: int) -> list[str]:
     """The issuing body's lines: the upper-case run before `end`, mottos skipped, web chrome excluded."""
     block: list[str] = []
-    for line in reversed(lines[max(0, end - 25) : end]):
-        if _is_motto(line):
+    for full in reversed(lines[max(0, end - 25) : end]):
+        line = _without_motto(full)
+        if not line:
             continue
         if not is_upper(line) or _NUMBER_LINE_RE.match(line):
             if block:
@@ -229,7 +225,14 @@ def read_front(text: str) -> Front:
     lines = front_lines(text)
     front = Front()
     t = _type_index(lines)
-    end = t if t is not None else min(len(lines), 15)
+    vv = _vv_index(lines) if t is None else None  # an official letter: 'V/v ...' under its number
+    if t is not None:
+        end = t
+    elif vv is not None:
+        end = next((i for i in range(vv, min(len(lines), vv + 10)) if _GREETING_RE.match(lines[i])), vv + 6)
+        end = min(end, len(lines))
+    else:
+        end = min(len(lines), 15)
     lo = max(0, end - 25)
     found: list[int] = []
     for i in range(end - 1, lo - 1, -1):  # nearest to the type line first: the document's own header
@@ -248,12 +251,41 @@ def read_front(text: str) -> Front:
                 front.place, front.day, front.month, front.year = place, dm.group("d"), dm.group("m"), dm.group("y")
                 found.append(i)
     first_meta = min(found) if found else None
+    if vv is not None:
+        front.doc_type = "Công văn"
+        front.body_levels = _levels(_header_block(lines, min([*found, vv])))
+        front.subject = _vv_subject(lines, vv)
     if t is None:
         return front
     front.doc_type = doc_type_of(lines[t])
     front.body_levels = _levels(_header_block(lines, first_meta if first_meta is not None else t))
     front.subject = _subject(lines, t + 1, front.body_levels)
     return front
+
+
+def _vv_index(lines: list[str]) -> int | None:
+    """Index of an official letter's 'V/v ...' subject line near the top, after its number line."""
+    for i, line in enumerate(lines[:40]):
+        if _VV_RE.match(line) and any(_NUMBER_LINE_RE.match(b) for b in lines[max(0, i - 6) : i + 1]):
+            return i
+    return None
+
+
+def _vv_subject(lines: list[str], start: int) -> list[str]:
+    """'V/v triển khai tuyên truyền' + wrapped lines, up to the dateline, the greeting or the body."""
+    out = [_VV_RE.sub("về việc ", lines[start]).strip()]
+    for line in lines[start + 1 : start + 4]:
+        if (
+            _GREETING_RE.match(line)
+            or _DATE_RE.search(line)
+            or _NUMBER_LINE_RE.match(line)
+            or _is_motto(line)
+            or is_upper(line)
+            or _STOP_TITLE_RE.match(line)
+        ):
+            break
+        out.append(line)
+    return out
 
 
 def _subject(lines: list[str], start: int, levels: list[str]) -> list[str]:
@@ -268,87 +300,6 @@ def _subject(lines: list[str], start: int, levels: list[str]) -> list[str]:
             break
         out.append(line)
     return out
-
-
-# ---- case ------------------------------------------------------------------------------------------------
-
-
-def _key(word: str) -> str:
-    return normalize_tones(nfc(word)).lower()
-
-
-def _split_word(raw: str) -> tuple[str, str, str]:
-    """(leading punctuation, word, trailing punctuation)."""
-    m = _WORD_RE.match(raw)
-    return (m.group("pre"), m.group("core"), m.group("post")) if m else ("", raw, "")
-
-
-@dataclass
-class CaseModel:
-    """How the document itself writes each word: next to its neighbours, and alone."""
-
-    pairs: dict[tuple[str, str], Counter[tuple[str, str]]] = field(default_factory=dict)
-    words: dict[str, Counter[str]] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, text: str, known: tuple[str, ...] = ()) -> CaseModel:
-        """Counts over the running text's mixed-case lines (and `known` names: usual spellings of bodies and
-        places); sentence-initial words are no evidence alone."""
-        model = cls()
-        lines = front_lines(text)
-        for n, line in enumerate([*lines, *known]):
-            if is_upper(line):
-                continue
-            prior = n >= len(lines)  # a known name: evidence for word pairs only, not for words alone
-            prev: tuple[str, str] | None = None  # (key, as written) of the word before, within a phrase
-            for i, raw in enumerate(line.split()):
-                pre, core, post = _split_word(raw)
-                if not core:
-                    prev = None
-                    continue
-                k = _key(core)
-                if prev:
-                    model.pairs.setdefault((prev[0], k), Counter())[(prev[1], core)] += 1
-                if i > 0 and not prior and not pre.strip('“"('):
-                    model.words.setdefault(k, Counter())[core] += 1
-                prev = None if post.strip() else (k, core)
-        return model
-
-    def _form(self, prev: str, k: str, nxt: str, core: str, in_place: bool) -> str:
-        """The word's usual spelling: by its neighbours in the text, else alone; else a code or acronym as
-        written, a place name capitalised, any other word in lower case."""
-        votes: Counter[str] = Counter()
-        for (_, second), n in (self.pairs.get((prev, k)) or {}).items():
-            votes[second] += n
-        for (first, _), n in (self.pairs.get((k, nxt)) or {}).items():
-            votes[first] += n
-        if not votes:
-            votes = self.words.get(k) or Counter()
-        if not votes:
-            if re.search(r"\d", core) or re.fullmatch(r"[IVXLC]+", core) or not re.search(r"[aeiouy]", fold(core)):
-                return core  # numbers, codes, Roman numerals, acronyms (MTTQ, HĐND)
-            return core.capitalize() if in_place else core.lower()
-        best = votes.most_common(1)[0][0]
-        if is_upper(best) and len(best) > 1 and any(not is_upper(f) for f in self.words.get(k, ())):
-            best = next(f for f, _ in (self.words.get(k) or Counter()).most_common() if not is_upper(f))
-        return best
-
-    def restore(self, phrase: str, *, names_place: bool = False) -> str:
-        """An upper-case phrase in the document's own casing ('ỦY BAN NHÂN DÂN TỈNH BẮC NINH' → 'Ủy ban...').
-        `names_place`: the phrase is a body's name, so the words after 'tỉnh', 'xã'... are a place name."""
-        parts = [_split_word(raw) for raw in phrase.split()]
-        keys = [_key(core) for _, core, _ in parts]
-        out: list[str] = []
-        in_place = False  # after 'tỉnh', 'xã', 'thành phố'...: the words of a place name
-        for i, (pre, core, post) in enumerate(parts):
-            prev = keys[i - 1] if i and not parts[i - 1][2].strip() else ""
-            nxt = keys[i + 1] if i + 1 < len(parts) and not post.strip() else ""
-            cased = self._form(prev, keys[i], nxt, core, in_place) if core else core
-            in_place = names_place and (in_place or keys[i] in _PLACE_WORDS) and not post.strip()
-            if i == 0:
-                cased = cased[:1].upper() + cased[1:]
-            out.append(f"{pre}{cased}{post}")
-        return " ".join(out)
 
 
 def issuer_of(levels: list[str], text: str, case: CaseModel) -> str | None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from rag.metadata import extract_metadata
-from rag.metadata_front import CaseModel, is_web_chrome, read_front
+from rag.metadata_front import is_web_chrome, read_front
+from rag.metadata_text import CaseModel
 from rag.structure import parse_sections
 from rag.types import DocumentMeta
 
@@ -132,6 +133,8 @@ def test_issuing_body_in_full(left: str, issuer: str, province: str | None) -> N
         ("**KT. BỘ TRƯỞNG,\nCHỦ NHIỆM**\nPHÓ CHỦ NHIỆM", "KT. BỘ TRƯỞNG, CHỦ NHIỆM / PHÓ CHỦ NHIỆM"),
         ("**T/M BỘ CHÍNH\nTRỊ**", "T/M BỘ CHÍNH TRỊ"),  # the only line: all the signature says
         ("TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG", "TL. CHỦ TỊCH / CHÁNH VĂN PHÒNG"),
+        ("TUQ. CHỦ TỊCH\nGIÁM ĐỐC SỞ NỘI VỤ", "TUQ. CHỦ TỊCH / GIÁM ĐỐC SỞ NỘI VỤ"),
+        ("Q. GIÁM ĐỐC", "Q. GIÁM ĐỐC"),
     ],
 )
 def test_signer_title_chains(block: str, title: str) -> None:
@@ -229,3 +232,30 @@ def test_subject_lines_that_look_like_an_intro_or_have_no_letters(subject: str, 
         f"{subject}\n\nThực hiện Chỉ thị số 27/CT-TTg của Thủ tướng Chính phủ, UBND thành phố ban hành Kế hoạch.\n"
     )
     assert meta(text).title == title
+
+
+def test_official_letter_title_from_its_vv_line() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH NGHỆ AN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 5123/UBND-VX\nV/v triển khai tuyên truyền\nNghị quyết số 57-NQ/TW\nNghệ An, ngày 12 tháng 11 năm 2025\n\n"
+        "Kính gửi:\n- Các sở, ban, ngành cấp tỉnh;\n- UBND các xã, phường.\n\n"
+        "Thực hiện Nghị quyết số 57-NQ/TW, UBND tỉnh đề nghị các đơn vị triển khai.\n\n" + SIGN
+    )
+    m = meta(text)
+    assert m.title == "Công văn về việc triển khai tuyên truyền Nghị quyết số 57-NQ/TW"  # not 'ỦY BAN NHÂN DÂN'
+    assert (m.doc_type, m.number, m.date) == ("Công văn", "5123/UBND-VX", "2025-11-12")
+    assert m.issuer == "Ủy ban nhân dân tỉnh Nghệ An"
+
+
+def test_motto_beside_the_body_on_one_line() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN TỈNH NGHỆ AN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 12/KH-UBND Nghệ An, ngày 12 tháng 11 năm 2025\nKẾ HOẠCH\nTUYÊN TRUYỀN\n\n" + BODY
+    )
+    m = meta(text)
+    assert (m.issuer, m.number, m.date, m.title) == (
+        "Ủy ban nhân dân tỉnh Nghệ An",
+        "12/KH-UBND",
+        "2025-11-12",
+        "Kế hoạch tuyên truyền",
+    )
