@@ -24,7 +24,13 @@ from rag.text import fold
 DOC_TYPES: tuple[str, ...] = tuple(kw.capitalize() for kw in _DOC_TYPES)
 _TYPE_BY_FOLD = {fold(t): t for t in DOC_TYPES}
 # Mottos printed opposite the issuing body (folded).
-_MOTTOS = ("cong hoa xa hoi chu nghia viet nam", "doc lap - tu do - hanh phuc", "dang cong san viet nam")
+_MOTTOS = (
+    "cong hoa xa hoi chu nghia viet nam",
+    "doc lap - tu do - hanh phuc",
+    "dang cong san viet nam",
+    "doan tncs ho chi minh",
+    "doan thanh nien cong san ho chi minh",
+)
 # Folded starts of an organisation's name: a header line starting so begins a new level of the issuing body.
 _ORG_STARTS = (
     "ban ",
@@ -60,6 +66,10 @@ _ORG_STARTS = (
     "chu tich",
     "tieu ban",
     "phong ",
+    "bch ",
+    "tinh doan",
+    "thanh doan",
+    "huyen doan",
 )
 # Folded words that make a body's name unambiguous on its own (it names its place or scope).
 _SCOPE_RE = re.compile(
