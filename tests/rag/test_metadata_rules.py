@@ -264,7 +264,8 @@ def test_motto_beside_the_body_on_one_line() -> None:
 def test_youth_union_header_with_blank_number_and_date() -> None:
     text = (
         "|\n**BCH ĐOÀN TỈNH BẮC NINH**\n**BCH ĐOÀN XÃ LƯƠNG MINH**\n***\n|\n**ĐOÀN TNCS HỒ CHÍ MINH**\n|\n"
-        "Số: - KH/ĐTN\n|\n*Lương Minh, ngày  tháng  năm 2025*\n|\n**KẾ HOẠCH**\nTỔ CHỨC HOẠT ĐỘNG KỶ NIỆM NGÀY THÀNH LẬP ĐOÀN\n\n"
+        "Số: - KH/ĐTN\n|\n*Lương Minh, ngày  tháng  năm 2025*\n|\n**KẾ HOẠCH**\n"
+        "TỔ CHỨC HOẠT ĐỘNG KỶ NIỆM NGÀY THÀNH LẬP ĐOÀN\n\n"
         "Thực hiện Kế hoạch số 12-KH/TĐTN-VP của Ban Thường vụ Tỉnh đoàn, Ban Chấp hành Đoàn xã ban hành kế hoạch:\n"
         "I. MỤC ĐÍCH\nNội dung.\n\nNơi nhận:\n- Ban Thường vụ Tỉnh đoàn (b/c);\n- Lưu VP.\n\n"
         "TM. BAN CHẤP HÀNH\nBÍ THƯ\n\nNguyễn Văn An\n"
