@@ -112,6 +112,7 @@ _MARKER_ONLY_RE = re.compile(
     r"|[-–—•+·])$"
 )
 _BULLET_START_RE = re.compile(r"^[-–—•+·]")
+_DASH_WRAP_RE = re.compile(r"^[-–]\s+\S")
 _DATE_ONLY_RE = re.compile(r"^(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _SEPARATOR_RE = re.compile(r"^[-_=*~.]{3,}$")
 _SENTENCE_END_RE = re.compile(r"[.;:!?…][\"”’'»)\]]*$")
@@ -468,6 +469,13 @@ def should_join(prev: str, nxt: str, *, after_title: bool, single: bool = True, 
     """
     if _MARKER_ONLY_RE.match(prev):
         return True  # "[1]" / "1." alone: the item's text is on the next line
+    if _DASH_WRAP_RE.match(nxt) and not _SENTENCE_END_RE.search(prev):
+        # A dash that is not a bullet: a range wrapped after its first number ("2026\n- 2030"), or a name
+        # wrapped inside a long paragraph ("Tập đoàn Công nghiệp\n- Viễn thông Quân đội").
+        if prev[-1:].isdigit() and nxt.lstrip("-– ")[:1].isdigit():
+            return True
+        if not single and not _BULLET_START_RE.match(prev) and len(prev) > 80:
+            return True
     if starts_unit(nxt):
         return False
     if ends_unit(prev):
@@ -650,17 +658,18 @@ def verbatim_violation(raw: str, normalised: str, *, ordered_from: int = 0) -> s
     offset `ordered_from` (the end of the rebuilt header) the whole text also keeps the raw order.
     """
     src = words(re.sub(r"\*+|__+", "", raw))  # the raw words once markup is removed
-    positions: dict[str, list[int]] = {}
+    positions: dict[str, int] = {}
     for n, w in enumerate(src):
-        positions.setdefault(w, []).append(n)
-    for line in normalised.split("\n"):
+        positions.setdefault(w, n)
+    for line in normalised[:ordered_from].split("\n"):  # the rebuilt header: each line on its own
         dst = words(line)
-        if not dst:
-            continue
-        firsts = positions.get(dst[0]) or [n for n, w in enumerate(src) if w.startswith(dst[0])][:1]
-        if not firsts or _consume(src, dst, firsts[0]) is None:
+        first = positions.get(dst[0]) if dst else None
+        if dst and (first is None or _consume(src, dst, first) is None):
+            return f"header line not in the source: {line[:80]!r}"
+    pos = 0
+    for line in normalised[ordered_from:].split("\n"):  # the rest: every line, in the source order
+        end = _consume(src, words(line), pos)
+        if end is None:
             return f"line not in the source in order: {line[:80]!r}"
-    dst = words(normalised[ordered_from:])
-    if _consume(src, dst, 0) is None:
-        return "the text after the header does not keep the source order"
+        pos = end
     return None

@@ -149,4 +149,5 @@ class IngestReport(BaseModel):
     chunks: int = 0
     directives: int = 0
     skipped: list[str] = Field(default_factory=list)  # "file: reason"
+    notes: list[str] = Field(default_factory=list)  # "file: 12 wrapped lines joined; 2 footnotes kept" (English)
     seconds: float = 0.0
