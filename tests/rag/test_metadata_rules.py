@@ -5,6 +5,8 @@ chains, recipients and web-page chrome. Texts are shaped like raw Markdown conve
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rag.metadata import extract_metadata
 from rag.metadata_front import is_web_chrome, read_front
@@ -275,3 +277,54 @@ def test_youth_union_header_with_blank_number_and_date() -> None:
     assert m.issuer == "BCH Đoàn xã Lương Minh"  # the Youth Union's motto on the right is not the body
     assert (m.province, m.signer, m.signer_title) == ("Bắc Ninh", "Nguyễn Văn An", "BÍ THƯ")
     assert m.title.startswith("Kế hoạch tổ chức hoạt động kỷ niệm")
+
+
+_PIECES = st.sampled_from(
+    [
+        "\n",
+        "|",
+        "**",
+        "*",
+        "-----",
+        "Số:",
+        "Số 12-KH/TU",
+        "/KH-UBND",
+        "ngày",
+        "tháng",
+        "năm 2025",
+        "20",
+        "11",
+        "KẾ HOẠCH",
+        "QUYẾT ĐỊNH",
+        "ỦY BAN NHÂN",
+        "DÂN",
+        "TỈNH BẮC NINH",
+        "CỘNG HÒA XÃ HỘI",
+        "Độc lập - Tự do",
+        "V/v",
+        "Kính gửi:",
+        "TM.",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "K/T",
+        "Trần Văn An",
+        "Nơi nhận:",
+        "- Lưu: VT;",
+        "(02 bản)",
+        "Bản in Gởi bài viết",
+        "Thực hiện",
+        "Căn cứ",
+        "ban hành Kế hoạch",
+        "Đảng",
+        "Trung ương",
+        "Hà Nội,",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, max_size=60).map(" ".join))
+def test_any_text_gives_metadata_never_an_exception(text: str) -> None:
+    m = meta(text)
+    assert m.title and isinstance(m.recipients, list)
+    assert m.date is None or (len(m.date) == 10 and m.year == int(m.date[:4]))

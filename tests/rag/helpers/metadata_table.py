@@ -57,7 +57,16 @@ def normalised(text: str) -> str | None:
 
 
 def extract(path: Path, *, normalise: bool = True) -> DocumentMeta:
-    """The pipeline as ingest runs it: load → normalise (where available) → parse → metadata; or on raw text."""
+    """The pipeline as ingest runs it (rag.parsing where this branch has it: load → normalise → parse →
+    metadata), or the parser and metadata alone on the raw text."""
+    if normalise:
+        try:
+            from rag.parsing import parse_document  # type: ignore[import-not-found,unused-ignore]
+        except ImportError:
+            pass
+        else:
+            meta: DocumentMeta = parse_document(path.name, path.read_bytes(), doc_id=path.stem).meta
+            return meta
     text = load_text(path)
     text = (normalised(text) or text) if normalise else text
     root = parse_sections(text)
