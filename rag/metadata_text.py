@@ -11,6 +11,7 @@ from rag.text import fold, nfc, normalize_tones
 
 _DEBRIS_RE = re.compile(r"^[\s\-=_*~.|#:]*$")
 _WORD_RE = re.compile(r"^(?P<pre>\W*)(?P<core>.*?)(?P<post>\W*)$")
+_MARKER_RE = re.compile(r"^(?:[-–—+•*]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\)|[IVX]{1,5}[.)-])$")  # bullets, '1.', 'a)'
 _PLACE_WORDS = frozenset({"tỉnh", "phố", "xã", "phường", "huyện", "quận", "khu"})
 
 
@@ -60,17 +61,19 @@ class CaseModel:
                 continue
             prior = n >= len(lines)  # a known name: evidence for word pairs only, not for words alone
             prev: tuple[str, str] | None = None  # (key, as written) of the word before, within a phrase
-            for i, raw in enumerate(line.split()):
+            start = True  # at a sentence or list-item start, where any word is capitalised
+            for raw in line.split():
                 pre, core, post = _split_word(raw)
-                if not core:
-                    prev = None
+                if not core or _MARKER_RE.match(raw):
+                    prev, start = None, True
                     continue
                 k = _key(core)
                 if prev:
                     model.pairs.setdefault((prev[0], k), Counter())[(prev[1], core)] += 1
-                if i > 0 and not prior and not pre.strip('“"('):
+                if not start and not prior and not pre.strip('“"('):
                     model.words.setdefault(k, Counter())[core] += 1
                 prev = None if post.strip() else (k, core)
+                start = post.strip()[-1:] in (".", ":", ";", "!", "?")
         return model
 
     def _form(self, prev: str, k: str, nxt: str, core: str, in_place: bool) -> str:
