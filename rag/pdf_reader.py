@@ -1,0 +1,156 @@
+"""Read a PDF: the text layer of each page (pypdf), OCR for pages that are only images (scans).
+
+A page whose text layer has fewer than `MIN_PAGE_LETTERS` letters (or is mostly undecodable) and that shows an
+image goes through OCR (`rag.ocr`); a bare page number at the top or bottom of a page is dropped. Pages are joined
+with a single line break: a page break is not a paragraph break (the normaliser reflows what the page cut).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rag import ocr
+from rag.loader_errors import unreadable
+
+log = logging.getLogger(__name__)
+
+MIN_PAGE_LETTERS = 40  # fewer letters than this on a page that shows an image: a scan, OCR it
+_MAX_XOBJECT_DEPTH = 4
+_PAGE_NUMBER_RE = re.compile(r"^\s*(?:-\s*)?(?:Trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*-)?\s*$", re.IGNORECASE)
+
+# progress(page, pages, method): method is "text" (text layer), "ocr" or "skipped" (an image page not read).
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class PdfText:
+    text: str
+    pages: int
+    ocr_pages: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _meaningful(text: str) -> bool:
+    """A real text layer: enough letters, and not mostly undecodable glyphs."""
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < MIN_PAGE_LETTERS:
+        return False
+    junk = sum(ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cc") for ch in text if ch not in "\n\t")
+    return junk * 10 <= letters
+
+
+def _has_images(resources: Any, depth: int = 0) -> bool:
+    """Whether a page's (or form's) resources draw an image, looking into form XObjects."""
+    try:
+        resources = resources.get_object() if resources is not None else None
+        xobjects = resources.get("/XObject") if resources is not None else None
+        if xobjects is None:
+            return False
+        for ref in xobjects.get_object().values():
+            obj = ref.get_object()
+            subtype = obj.get("/Subtype")
+            if subtype == "/Image":
+                return True
+            if subtype == "/Form" and depth < _MAX_XOBJECT_DEPTH and _has_images(obj.get("/Resources"), depth + 1):
+                return True
+    except Exception as exc:  # broken resource dictionaries: treat as no image
+        log.debug("cannot inspect page resources: %s", exc)
+    return False
+
+
+def strip_page_number(text: str) -> str:
+    """Drop a bare page number ("2", "- 2 -", "Trang 2", "2/5") on the first or last line of a page."""
+    lines = text.strip("\n").split("\n")
+    for index in (0, -1):
+        if lines and _PAGE_NUMBER_RE.match(lines[index]):
+            lines.pop(index)
+    return "\n".join(lines).strip("\n")
+
+
+def _page_range(pages: list[int]) -> str:
+    return f"{pages[0]}" if len(pages) == 1 else f"{pages[0]}–{pages[-1]}"
+
+
+def read_pdf(name: str, data: bytes, progress: Progress | None = None) -> PdfText:
+    """The text of a PDF, OCR where a page is a scan; notes (Vietnamese) say which pages were read how."""
+    try:
+        from pypdf import PdfReader
+    except ImportError as exc:  # pragma: no cover - pypdf is a dependency
+        raise unreadable(name, "pypdf missing", "máy chủ thiếu thư viện đọc PDF") from exc
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+            except Exception as exc:
+                raise unreadable(name, "encrypted PDF", "tệp PDF được mã hóa") from exc
+        layers = [(page.extract_text() or "", page.get("/Resources")) for page in reader.pages]
+    except Exception as exc:  # pypdf raises PdfReadError, ValueError, KeyError... on broken files
+        if getattr(exc, "user_message", None):
+            raise
+        raise unreadable(name, f"corrupt .pdf ({type(exc).__name__}: {exc})", "tệp PDF bị hỏng") from exc
+
+    total = len(layers)
+    texts: list[str] = [re.sub(r"[ \t]+\n", "\n", text) for text, _ in layers]
+    scans = [i for i, (text, res) in enumerate(layers) if not _meaningful(text) and _has_images(res)]
+    result = PdfText(text="", pages=total)
+    missing = ocr.ocr_unavailable() if scans else None
+    if scans and missing is not None:
+        if not any(_meaningful(t) for t in texts):
+            raise unreadable(
+                name,
+                f"scanned PDF without a text layer and OCR unavailable: {missing}",
+                "tệp PDF là bản scan (ảnh chụp, không có lớp chữ) và máy chủ chưa cài phần mềm nhận dạng chữ "
+                "(OCR: tesseract-ocr, tesseract-ocr-vie)",
+            )
+        log.warning("%s: %d scanned page(s) skipped: %s", name, len(scans), missing)
+        result.notes.append(f"trang {', '.join(str(i + 1) for i in scans)}: là ảnh scan, chưa cài OCR nên bỏ qua")
+        scans = []
+    over = scans[ocr.OCR_MAX_PAGES :]
+    to_ocr = set(scans[: ocr.OCR_MAX_PAGES])
+    with tempfile.TemporaryDirectory(prefix="planbot-pdf-") as tmp:
+        path = Path(tmp) / "document.pdf"
+        if to_ocr:
+            path.write_bytes(data)
+        for index in range(total):
+            if index in to_ocr:
+                _ocr_page(name, path, index, total, texts, result, progress)
+            elif progress is not None:
+                progress(index + 1, total, "skipped" if index in over else "text")
+    if over:
+        pages = [i + 1 for i in over]
+        log.warning("%s: pages %s not OCR'd (cap %d pages)", name, _page_range(pages), ocr.OCR_MAX_PAGES)
+        result.notes.append(
+            f"trang {_page_range(pages)}: không nhận dạng chữ (vượt giới hạn {ocr.OCR_MAX_PAGES} trang OCR mỗi tệp)"
+        )
+    result.text = "\n".join(t for t in (strip_page_number(t) for t in texts) if t)
+    return result
+
+
+def _ocr_page(
+    name: str, path: Path, index: int, total: int, texts: list[str], result: PdfText, progress: Progress | None
+) -> None:
+    """OCR page `index` into texts[index]; a failure becomes a note, not an error."""
+    page = index + 1
+    try:
+        text = ocr.ocr_pdf_page(path, page)
+    except ocr.OcrError as exc:
+        log.warning("%s: OCR of page %d/%d failed: %s", name, page, total, exc)
+        result.notes.append(f"trang {page}: không nhận dạng được chữ (OCR lỗi hoặc quá thời gian)")
+        if progress is not None:
+            progress(page, total, "skipped")
+        return
+    log.info("%s: page %d/%d read by OCR (%d chars)", name, page, total, len(text))
+    texts[index] = text
+    result.ocr_pages += 1
+    result.notes.append(f"trang {page}: nhận dạng chữ (OCR)")
+    if progress is not None:
+        progress(page, total, "ocr")
