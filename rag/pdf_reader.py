@@ -75,8 +75,60 @@ def strip_page_number(text: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
+COLUMN_GAP = 6  # spaces (in pypdf's layout mode) that separate two columns of a header or signature table
+_RUN_GAP = 3  # lines that may separate two split lines of one table (blank lines, a single-column line)
+_TAIL_LINES = 8  # lines after a table's last split line that may still continue its right column (signer name)
+
+
+def _segments(line: str) -> list[tuple[int, str]]:
+    """(start column, text) of the parts of a layout line separated by at least COLUMN_GAP spaces."""
+    out: list[tuple[int, str]] = []
+    for m in re.finditer(r"\S+(?:\s{1,%d}\S+)*" % (COLUMN_GAP - 1), line):
+        out.append((m.start(), re.sub(r"\s+", " ", m.group())))
+    return out
+
+
+def untangle_columns(text: str) -> str:
+    """Layout-mode text → reading order: a block of lines laid out in two columns (the header table "ỦY BAN… |
+    CỘNG HÒA…", "Số: … | …, ngày…"; the "Nơi nhận | signature" table) comes out left column first, then right
+    column, one part per line; every other line has its spacing collapsed."""
+    lines = [_segments(line) for line in text.split("\n")]
+    split = [i for i, segs in enumerate(lines) if len(segs) >= 2]
+    order: list[str] = []
+    done = 0
+    k = 0
+    while k < len(split):
+        first = last = split[k]
+        while k + 1 < len(split) and split[k + 1] - last <= _RUN_GAP:
+            k += 1
+            last = split[k]
+        k += 1
+        column = min(lines[i][1][0] for i in split if first <= i <= last)
+        for i in range(last + 1, min(len(lines), last + 1 + _TAIL_LINES)):  # the right column goes on alone
+            if len(lines[i]) == 1 and lines[i][0][0] >= column - 2:
+                last = i
+            elif lines[i] or (k < len(split) and split[k] <= i):
+                break
+        order.extend(" ".join(seg for _, seg in segs) for segs in lines[done:first])
+        left = [seg for segs in lines[first : last + 1] for start, seg in segs if start < column - 2]
+        right = [seg for segs in lines[first : last + 1] for start, seg in segs if start >= column - 2]
+        order.extend(left + right)
+        done = last + 1
+    order.extend(" ".join(seg for _, seg in segs) for segs in lines[done:])
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(order)).strip("\n")
+
+
 def _page_range(pages: list[int]) -> str:
     return f"{pages[0]}" if len(pages) == 1 else f"{pages[0]}–{pages[-1]}"
+
+
+def _page_text(page: Any) -> str:
+    """The text layer of a page in layout mode (columns kept apart by spaces), plain mode if that fails."""
+    try:
+        return page.extract_text(extraction_mode="layout") or ""
+    except Exception as exc:  # layout mode is stricter about odd fonts and matrices
+        log.debug("layout extraction failed (%s), plain mode", exc)
+        return page.extract_text() or ""
 
 
 def read_pdf(name: str, data: bytes, progress: Progress | None = None) -> PdfText:
@@ -92,7 +144,7 @@ def read_pdf(name: str, data: bytes, progress: Progress | None = None) -> PdfTex
                 reader.decrypt("")
             except Exception as exc:
                 raise unreadable(name, "encrypted PDF", "tệp PDF được mã hóa") from exc
-        layers = [(page.extract_text() or "", page.get("/Resources")) for page in reader.pages]
+        layers = [(_page_text(page), page.get("/Resources")) for page in reader.pages]
     except Exception as exc:  # pypdf raises PdfReadError, ValueError, KeyError... on broken files
         if getattr(exc, "user_message", None):
             raise
@@ -131,7 +183,7 @@ def read_pdf(name: str, data: bytes, progress: Progress | None = None) -> PdfTex
         result.notes.append(
             f"trang {_page_range(pages)}: không nhận dạng chữ (vượt giới hạn {ocr.OCR_MAX_PAGES} trang OCR mỗi tệp)"
         )
-    result.text = "\n".join(t for t in (strip_page_number(t) for t in texts) if t)
+    result.text = untangle_columns("\n".join(t for t in (strip_page_number(t) for t in texts) if t))
     return result
 
 
