@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import time
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 OCR_LANG = "vie"
@@ -22,6 +23,8 @@ OCR_MAX_PAGES = 50
 OCR_PAGE_TIMEOUT_S = 90.0
 OCR_LONG_SIDE_PX = 3508  # A4 at 300 dpi, Tesseract's sweet spot
 _PROBE_TIMEOUT_S = 20.0
+COLUMN_GAP = 6  # layout text: at least this many spaces separate two columns on one line (pdf_reader reads it)
+_COLUMN_GAP_HEIGHTS = 2.5  # a gap between words wider than this many line heights separates columns
 
 
 class OcrError(Exception):
@@ -79,7 +82,66 @@ def ocr_pdf_page(pdf: Path, page: int, *, timeout_s: float = OCR_PAGE_TIMEOUT_S)
             raise OcrError(f"pdftoppm page {page}: no image written")
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
         out = _run(
-            ["tesseract", str(image), "stdout", "-l", OCR_LANG, "--psm", "3"], deadline, f"tesseract page {page}", env
+            ["tesseract", str(image), "stdout", "-l", OCR_LANG, "--psm", "3", "tsv"],
+            deadline,
+            f"tesseract page {page}",
+            env,
         )
-    text = unicodedata.normalize("NFC", out.decode("utf-8", "replace")).replace("\f", "")
-    return "\n".join(line.rstrip() for line in text.splitlines())
+    return tsv_to_layout(unicodedata.normalize("NFC", out.decode("utf-8", "replace")))
+
+
+@dataclass
+class _Row:
+    top: int
+    bottom: int
+    words: list[tuple[int, int, str]] = field(default_factory=list)  # (left, right, text)
+
+
+def tsv_to_layout(tsv: str) -> str:
+    """Tesseract TSV → layout text like pypdf's layout mode: one line per visual row (lines Tesseract put in
+    different blocks but at the same height are joined), words at columns proportional to their x, so that a
+    two-column header ("ỦY BAN… | CỘNG HÒA…") keeps its columns apart by at least COLUMN_GAP spaces."""
+    lines: dict[tuple[str, ...], _Row] = {}
+    widths: list[float] = []
+    for record in tsv.splitlines()[1:]:
+        cols = record.split("\t")
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+            continue
+        left, top, width, height = (int(v) for v in cols[6:10])
+        text = cols[11].strip()
+        row = lines.setdefault(tuple(cols[1:5]), _Row(top, top + height))
+        row.top, row.bottom = min(row.top, top), max(row.bottom, top + height)
+        row.words.append((left, left + width, text))
+        widths.append(width / max(len(text), 1))
+    if not lines:
+        return ""
+    char_w = max(sorted(widths)[len(widths) // 2], 1.0)
+    rows: list[_Row] = []
+    for line in sorted(lines.values(), key=lambda r: (r.top + r.bottom) / 2):
+        middle = (line.top + line.bottom) / 2
+        if rows and rows[-1].top <= middle <= rows[-1].bottom:
+            rows[-1].words.extend(line.words)
+            rows[-1].bottom = max(rows[-1].bottom, line.bottom)
+        else:
+            rows.append(line)
+    heights = sorted(r.bottom - r.top for r in rows)
+    line_h = max(heights[len(heights) // 2], 1)
+    out: list[str] = []
+    previous_bottom: int | None = None
+    for row in rows:
+        if previous_bottom is not None and row.top - previous_bottom > line_h:
+            out.append("")  # a vertical gap: paragraph or block break
+        previous_bottom = row.bottom
+        text = ""
+        right = 0
+        for left, end, word in sorted(row.words):
+            column = round(left / char_w)
+            if not text:
+                text = " " * column + word
+            elif left - right > _COLUMN_GAP_HEIGHTS * line_h:
+                text += " " * max(COLUMN_GAP, column - len(text)) + word
+            else:
+                text += " " + word
+            right = end
+        out.append(text)
+    return "\n".join(out)

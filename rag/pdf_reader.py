@@ -75,7 +75,7 @@ def strip_page_number(text: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
-COLUMN_GAP = 6  # spaces (in pypdf's layout mode) that separate two columns of a header or signature table
+COLUMN_GAP = ocr.COLUMN_GAP  # spaces (layout text) that separate two columns of a header or signature table
 _RUN_GAP = 3  # lines that may separate two split lines of one table (blank lines, a single-column line)
 _TAIL_LINES = 8  # lines after a table's last split line that may still continue its right column (signer name)
 
