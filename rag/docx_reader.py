@@ -396,8 +396,8 @@ def _paragraph_text(p: Any, boxes: list[Any]) -> str:
             tag = child.tag
             if not isinstance(tag, str) or tag in _SKIPPED or tag == f"{MC}Fallback":
                 continue
-            if tag == f"{W}t":
-                parts.append(child.text or "")
+            if tag == f"{W}t":  # unexpanded entity references are dropped, the text around them kept
+                parts.append((child.text or "") + "".join(sub.tail or "" for sub in child))
             elif tag == f"{W}tab" or tag == f"{W}ptab":
                 parts.append("\t")
             elif tag in (f"{W}br", f"{W}cr"):

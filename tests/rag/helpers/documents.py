@@ -42,7 +42,10 @@ _ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 PLAN: tuple[Block, ...] = (
     Table(
         (
-            (("ỦY BAN NHÂN DÂN", "TỈNH GIA LAI"), ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")),
+            (
+                ("ỦY BAN NHÂN DÂN", "TỈNH GIA LAI"),
+                ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"),
+            ),
             (("Số: 145/KH-UBND",), ("Gia Lai, ngày 18 tháng 8 năm 2025",)),
         )
     ),
@@ -358,3 +361,54 @@ def scanned_pdf(blocks: Sequence[Block] = PLAN, dpi: int = 200) -> bytes:
     buf = io.BytesIO()
     pages[0].save(buf, "PDF", save_all=True, append_images=pages[1:], resolution=float(dpi))
     return buf.getvalue()
+
+
+# ---- zip bomb ------------------------------------------------------------------------------------------------
+
+
+def _raw_zip(members: Sequence[tuple[str, bytes, int, int]]) -> bytes:
+    """A zip written by hand from (name, raw deflate stream, crc32, inflated size) members."""
+    import struct
+
+    out = bytearray()
+    central = bytearray()
+    for name, raw, crc, size in members:
+        encoded = name.encode()
+        offset = len(out)
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(raw), size, len(encoded), 0)
+        out += encoded + raw
+        central += struct.pack(
+            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, crc, len(raw), size, len(encoded), 0, 0, 0, 0, 0,
+            offset,
+        )
+        central += encoded
+    start = len(out)
+    out += central
+    out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), start, 0)
+    return bytes(out)
+
+
+def _deflate(data: bytes) -> bytes:
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush()
+
+
+def bomb_docx(inflated_mib: int = 1024, declared: int | None = None) -> bytes:
+    """A ~1 MB .docx whose word/document.xml inflates to `inflated_mib` MiB of spaces (correct CRC; the header
+    declares the true size, or `declared` bytes for a lying header).
+
+    Built fast: 1 MiB of spaces deflated once with a full flush gives a block that can be repeated."""
+    import zlib
+
+    chunk = b" " * (1 << 20)
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = packer.compress(chunk) + packer.flush(zlib.Z_FULL_FLUSH)
+    raw = block * inflated_mib + packer.flush()
+    crc = 0
+    for _ in range(inflated_mib):
+        crc = zlib.crc32(chunk, crc)
+    small = [(n, t.encode()) for n, t in (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS))]
+    members = [(n, _deflate(d), zlib.crc32(d), len(d)) for n, d in small]
+    return _raw_zip([*members, ("word/document.xml", raw, crc, declared or inflated_mib << 20)])
