@@ -76,6 +76,7 @@ def strip_page_number(text: str) -> str:
 
 
 COLUMN_GAP = ocr.COLUMN_GAP  # spaces (layout text) that separate two columns of a header or signature table
+_SEGMENT_RE = re.compile(rf"\S+(?:\s{{1,{COLUMN_GAP - 1}}}\S+)*")
 _RUN_GAP = 3  # lines that may separate two split lines of one table (blank lines, a single-column line)
 _TAIL_LINES = 8  # lines after a table's last split line that may still continue its right column (signer name)
 
@@ -83,7 +84,7 @@ _TAIL_LINES = 8  # lines after a table's last split line that may still continue
 def _segments(line: str) -> list[tuple[int, str]]:
     """(start column, text) of the parts of a layout line separated by at least COLUMN_GAP spaces."""
     out: list[tuple[int, str]] = []
-    for m in re.finditer(r"\S+(?:\s{1,%d}\S+)*" % (COLUMN_GAP - 1), line):
+    for m in _SEGMENT_RE.finditer(line):
         out.append((m.start(), re.sub(r"\s+", " ", m.group())))
     return out
 
@@ -104,11 +105,12 @@ def untangle_columns(text: str) -> str:
             last = split[k]
         k += 1
         column = min(lines[i][1][0] for i in split if first <= i <= last)
-        for i in range(last + 1, min(len(lines), last + 1 + _TAIL_LINES)):  # the right column goes on alone
+        # Below the last two-column line one column may go on alone (the Nơi nhận list on the left, the signer's
+        # name on the right after the blank space for the signature): take lines up to the last right-column one.
+        end = min(len(lines), last + 1 + _TAIL_LINES, split[k] if k < len(split) else len(lines))
+        for i in range(last + 1, end):
             if len(lines[i]) == 1 and lines[i][0][0] >= column - 2:
                 last = i
-            elif lines[i] or (k < len(split) and split[k] <= i):
-                break
         order.extend(" ".join(seg for _, seg in segs) for segs in lines[done:first])
         left = [seg for segs in lines[first : last + 1] for start, seg in segs if start < column - 2]
         right = [seg for segs in lines[first : last + 1] for start, seg in segs if start >= column - 2]

@@ -108,12 +108,16 @@ def _labels(blocks: Sequence[Block]) -> list[str]:
     return out
 
 
-def _line_items(blocks: Sequence[Block]) -> list[tuple[str, Para | None]]:
-    """Every line in reading order with its paragraph (None for a table cell line)."""
+def _line_items(blocks: Sequence[Block], by_column: bool = False) -> list[tuple[str, Para | None]]:
+    """Every line in reading order with its paragraph (None for a table cell line); tables row by row, cell by
+    cell (a .docx), or `by_column`: each column top to bottom (a page's reading order)."""
     labels = iter(_labels(blocks))
     out: list[tuple[str, Para | None]] = []
     for block in blocks:
-        if isinstance(block, Table):
+        if isinstance(block, Table) and by_column:
+            columns = range(len(block.rows[0]))
+            out.extend((line, None) for c in columns for row in block.rows for line in row[c])
+        elif isinstance(block, Table):
             out.extend((line, None) for row in block.rows for cell in row for line in cell)
         else:
             label = next(labels)
@@ -121,9 +125,9 @@ def _line_items(blocks: Sequence[Block]) -> list[tuple[str, Para | None]]:
     return out
 
 
-def plain_text(blocks: Sequence[Block] = PLAN) -> str:
+def plain_text(blocks: Sequence[Block] = PLAN, *, by_column: bool = False) -> str:
     """The text version: one line per paragraph or table-cell line, labels written out."""
-    return "\n".join(line for line, _ in _line_items(blocks)) + "\n"
+    return "\n".join(line for line, _ in _line_items(blocks, by_column)) + "\n"
 
 
 # ---- .docx --------------------------------------------------------------------------------------------------
@@ -412,3 +416,34 @@ def bomb_docx(inflated_mib: int = 1024, declared: int | None = None) -> bytes:
     small = [(n, t.encode()) for n, t in (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS))]
     members = [(n, _deflate(d), zlib.crc32(d), len(d)) for n, d in small]
     return _raw_zip([*members, ("word/document.xml", raw, crc, declared or inflated_mib << 20)])
+
+
+# ---- OCR accuracy --------------------------------------------------------------------------------------------
+
+
+def _levenshtein(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Character edit distance, computed exactly inside the blocks difflib does not match (an upper bound of the
+    true Levenshtein distance, equal to it for texts as close as OCR output and its source)."""
+    from difflib import SequenceMatcher
+
+    total = 0
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op != "equal":
+            total += _levenshtein(a[i1:i2], b[j1:j2])
+    return total
+
+
+def char_error_rate(hypothesis: str, reference: str) -> float:
+    """CER: edit distance / reference length, whitespace runs collapsed on both sides."""
+    hyp, ref = " ".join(hypothesis.split()), " ".join(reference.split())
+    return edit_distance(hyp, ref) / max(len(ref), 1)
