@@ -120,8 +120,11 @@ def untangle_columns(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(order)).strip("\n")
 
 
-def _page_range(pages: list[int]) -> str:
-    return f"{pages[0]}" if len(pages) == 1 else f"{pages[0]}–{pages[-1]}"
+def _page_list(pages: list[int]) -> str:
+    """'3', '3, 5, 8' or, for many pages, '51–60 (10 trang)'."""
+    if len(pages) <= 8:
+        return ", ".join(str(p) for p in pages)
+    return f"{pages[0]}–{pages[-1]} ({len(pages)} trang)"
 
 
 def _page_text(page: Any) -> str:
@@ -166,7 +169,7 @@ def read_pdf(name: str, data: bytes, progress: Progress | None = None) -> PdfTex
                 "(OCR: tesseract-ocr, tesseract-ocr-vie)",
             )
         log.warning("%s: %d scanned page(s) skipped: %s", name, len(scans), missing)
-        result.notes.append(f"trang {', '.join(str(i + 1) for i in scans)}: là ảnh scan, chưa cài OCR nên bỏ qua")
+        result.notes.append(f"trang {_page_list([i + 1 for i in scans])}: là ảnh scan, chưa cài OCR nên bỏ qua")
         scans = []
     over = scans[ocr.OCR_MAX_PAGES :]
     to_ocr = set(scans[: ocr.OCR_MAX_PAGES])
@@ -181,9 +184,9 @@ def read_pdf(name: str, data: bytes, progress: Progress | None = None) -> PdfTex
                 progress(index + 1, total, "skipped" if index in over else "text")
     if over:
         pages = [i + 1 for i in over]
-        log.warning("%s: pages %s not OCR'd (cap %d pages)", name, _page_range(pages), ocr.OCR_MAX_PAGES)
+        log.warning("%s: pages %s not OCR'd (cap %d pages)", name, _page_list(pages), ocr.OCR_MAX_PAGES)
         result.notes.append(
-            f"trang {_page_range(pages)}: không nhận dạng chữ (vượt giới hạn {ocr.OCR_MAX_PAGES} trang OCR mỗi tệp)"
+            f"trang {_page_list(pages)}: không nhận dạng chữ (vượt giới hạn {ocr.OCR_MAX_PAGES} trang OCR mỗi tệp)"
         )
     result.text = untangle_columns("\n".join(t for t in (strip_page_number(t) for t in texts) if t))
     return result

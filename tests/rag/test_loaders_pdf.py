@@ -16,9 +16,22 @@ from rag.metadata import extract_metadata
 from rag.pdf_reader import strip_page_number, untangle_columns
 from rag.structure import parse_sections
 from rag.text import fold
-from tests.rag.helpers.documents import char_error_rate, edit_distance, plain_text, scanned_pdf, text_pdf
+from tests.rag.helpers.documents import (
+    FONT,
+    FONT_BOLD,
+    char_error_rate,
+    edit_distance,
+    plain_text,
+    scanned_pdf,
+    text_pdf,
+)
 
 META_FIELDS = ("title", "number", "date", "issuer", "signer")
+
+needs_fonts = pytest.mark.skipif(
+    not (FONT.exists() and FONT_BOLD.exists()),
+    reason=f"DejaVu fonts missing ({FONT.parent}; Debian fonts-dejavu-core, installed by scripts/install.sh --dev)",
+)
 
 
 def summary(text: str) -> tuple[dict[str, str | None], list[str]]:
@@ -62,6 +75,7 @@ def fake_ocr(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 @pytest.mark.unit
+@needs_fonts
 def test_text_pdf_reads_like_its_text_version() -> None:
     calls: list[tuple[int, int, str]] = []
     doc = load_document("ke-hoach.pdf", text_pdf(), progress=lambda *a: calls.append(a))
@@ -113,6 +127,7 @@ def test_numbered_line_is_not_a_page_number() -> None:
 
 
 @pytest.mark.unit
+@needs_fonts
 def test_scan_without_ocr_is_a_clear_error(no_ocr: None) -> None:
     with pytest.raises(DocumentReadError) as exc:
         load_bytes("scan.pdf", scanned_pdf())
@@ -122,6 +137,7 @@ def test_scan_without_ocr_is_a_clear_error(no_ocr: None) -> None:
 
 
 @pytest.mark.unit
+@needs_fonts
 def test_mixed_pdf_without_ocr_keeps_text_and_notes_the_skipped_page(no_ocr: None) -> None:
     doc = load_document("mixed.pdf", mixed_pdf())
     assert doc.ocr_pages == 0 and "Số: 145/KH-UBND" in doc.text
@@ -129,6 +145,7 @@ def test_mixed_pdf_without_ocr_keeps_text_and_notes_the_skipped_page(no_ocr: Non
 
 
 @pytest.mark.unit
+@needs_fonts
 def test_only_image_pages_go_to_ocr_in_page_order(fake_ocr: list[int]) -> None:
     calls: list[tuple[int, int, str]] = []
     doc = load_document("mixed.pdf", mixed_pdf(), progress=lambda *a: calls.append(a))
@@ -139,16 +156,21 @@ def test_only_image_pages_go_to_ocr_in_page_order(fake_ocr: list[int]) -> None:
 
 
 @pytest.mark.unit
+@needs_fonts
 def test_ocr_page_cap(fake_ocr: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ocr, "OCR_MAX_PAGES", 1)
     calls: list[tuple[int, int, str]] = []
     doc = load_document("scan.pdf", scanned_pdf(), progress=lambda *a: calls.append(a))
     assert fake_ocr == [1] and doc.ocr_pages == 1
     assert calls == [(1, 2, "ocr"), (2, 2, "skipped")]
-    assert doc.notes == ["trang 1: nhận dạng chữ (OCR)", "trang 2: không nhận dạng chữ (vượt giới hạn 1 trang OCR mỗi tệp)"]
+    assert doc.notes == [
+        "trang 1: nhận dạng chữ (OCR)",
+        "trang 2: không nhận dạng chữ (vượt giới hạn 1 trang OCR mỗi tệp)",
+    ]
 
 
 @pytest.mark.unit
+@needs_fonts
 def test_ocr_failure_is_a_note_and_nothing_read_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(pdf: object, page: int, *, timeout_s: float = 0) -> str:
         raise ocr.OcrError(f"tesseract page {page}: page time limit (90 s) reached")
@@ -191,6 +213,7 @@ needs_tesseract = pytest.mark.skipif(
 
 @pytest.mark.integration
 @needs_tesseract
+@needs_fonts
 def test_scanned_plan_reads_like_its_text_version() -> None:
     """OCR of an image-only PDF gives the text version's metadata and headings (folded; ≤ 2 edits per field)
     and a character error rate under 2 % (measured: see the printed line)."""
@@ -218,6 +241,7 @@ def test_scanned_plan_reads_like_its_text_version() -> None:
 
 @pytest.mark.integration
 @needs_tesseract
+@needs_fonts
 def test_real_ocr_page_time_limit(tmp_path: object) -> None:
     from pathlib import Path
 
