@@ -24,6 +24,8 @@ OCR_PAGE_TIMEOUT_S = 90.0
 OCR_LONG_SIDE_PX = 3508  # A4 at 300 dpi, Tesseract's sweet spot
 _PROBE_TIMEOUT_S = 20.0
 COLUMN_GAP = 6  # layout text: at least this many spaces separate two columns on one line (pdf_reader reads it)
+_MIN_PUNCT_CONF = 60.0  # a word without letters or digits read with less confidence is noise...
+_BULLETS = {"-", "–", "—", "+", "•", "*"}  # ...unless it is an item's bullet
 _COLUMN_GAP_HEIGHTS = 2.5  # a gap between words wider than this many line heights separates columns
 
 
@@ -97,6 +99,14 @@ class _Row:
     words: list[tuple[int, int, str]] = field(default_factory=list)  # (left, right, text)
 
 
+def _beside(row: _Row, line: _Row) -> bool:
+    """Whether `line` sits left or right of every word of `row` (another column), not under it (a skewed scan
+    makes the next line of the same column overlap a long line's box)."""
+    left = min(w[0] for w in line.words)
+    right = max(w[1] for w in line.words)
+    return all(right <= w[0] or left >= w[1] for w in row.words)
+
+
 def tsv_to_layout(tsv: str) -> str:
     """Tesseract TSV → layout text like pypdf's layout mode: one line per visual row (lines Tesseract put in
     different blocks but at the same height are joined), words at columns proportional to their x, so that a
@@ -108,7 +118,11 @@ def tsv_to_layout(tsv: str) -> str:
         if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
             continue
         left, top, width, height = (int(v) for v in cols[6:10])
-        text = cols[11].strip()
+        text = cols[11].strip().strip("_")  # underscores are specks glued to a word, never Vietnamese text
+        if not text:
+            continue
+        if not any(ch.isalnum() for ch in text) and text not in _BULLETS and float(cols[10] or 0) < _MIN_PUNCT_CONF:
+            continue  # a speck of dust read as "_", "|", "~"
         row = lines.setdefault(tuple(cols[1:5]), _Row(top, top + height))
         row.top, row.bottom = min(row.top, top), max(row.bottom, top + height)
         row.words.append((left, left + width, text))
@@ -119,7 +133,7 @@ def tsv_to_layout(tsv: str) -> str:
     rows: list[_Row] = []
     for line in sorted(lines.values(), key=lambda r: (r.top + r.bottom) / 2):
         middle = (line.top + line.bottom) / 2
-        if rows and rows[-1].top <= middle <= rows[-1].bottom:
+        if rows and rows[-1].top <= middle <= rows[-1].bottom and _beside(rows[-1], line):
             rows[-1].words.extend(line.words)
             rows[-1].bottom = max(rows[-1].bottom, line.bottom)
         else:

@@ -10,6 +10,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -346,8 +347,25 @@ def text_pdf(blocks: Sequence[Block] = PLAN) -> bytes:
     return bytes(pdf.output())
 
 
-def scanned_pdf(blocks: Sequence[Block] = PLAN, dpi: int = 200) -> bytes:
-    """A PDF whose pages are only images of the text (Pillow renders each page; no text layer)."""
+def _degrade(image: Any, seed: int) -> Any:
+    """What a photocopier and a flatbed do: a slight skew, blur, speckle noise, uneven grey paper."""
+    import random
+
+    from PIL import Image, ImageFilter
+
+    rng = random.Random(seed)
+    image = image.rotate(rng.uniform(-0.8, 0.8), resample=Image.Resampling.BICUBIC, fillcolor=235)
+    image = image.filter(ImageFilter.GaussianBlur(0.9))
+    pixels = image.load()
+    width, height = image.size
+    for _ in range(width * height // 1000):  # 0.1 % dark specks
+        pixels[rng.randrange(width), rng.randrange(height)] = rng.randrange(0, 120)
+    return image.point(lambda v: min(255, 20 + v * 215 // 255))  # grey paper, lighter ink contrast
+
+
+def scanned_pdf(blocks: Sequence[Block] = PLAN, dpi: int = 200, *, degraded: bool = False) -> bytes:
+    """A PDF whose pages are only images of the text (Pillow renders each page; no text layer); `degraded`:
+    skewed, blurred, speckled pages as a worn photocopy gives."""
     from PIL import Image, ImageDraw, ImageFont
 
     scale = dpi / 25.4
@@ -361,7 +379,7 @@ def scanned_pdf(blocks: Sequence[Block] = PLAN, dpi: int = 200) -> bytes:
         for item in items:
             if item.page == number:
                 draw.text((item.x * scale, item.y * scale), item.text, font=fonts[item.bold], fill=0, anchor="ls")
-        pages.append(image)
+        pages.append(_degrade(image, number) if degraded else image)
     buf = io.BytesIO()
     pages[0].save(buf, "PDF", save_all=True, append_images=pages[1:], resolution=float(dpi))
     return buf.getvalue()
