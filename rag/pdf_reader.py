@@ -12,6 +12,7 @@ import logging
 import re
 import tempfile
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,6 +77,8 @@ def strip_page_number(text: str) -> str:
 
 
 COLUMN_GAP = ocr.COLUMN_GAP  # spaces (layout text) that separate two columns of a header or signature table
+_WORD_RE = re.compile(r"\w+")
+_LIGATURE_RE = re.compile("[\ufb00-\ufb06]")  # ﬁ ﬂ ﬀ ﬃ ﬄ: typographic ligatures some PDF producers emit
 _SEGMENT_RE = re.compile(rf"\S+(?:\s{{1,{COLUMN_GAP - 1}}}\S+)*")
 _RUN_GAP = 3  # lines that may separate two split lines of one table (blank lines, a single-column line)
 _TAIL_LINES = 8  # lines after a table's last split line that may still continue its right column (signer name)
@@ -89,12 +92,18 @@ def _segments(line: str) -> list[tuple[int, str]]:
     return out
 
 
+def _two_cells(segments: list[tuple[int, str]]) -> bool:
+    """Two table cells side by side: exactly two parts, each of several words. A justified line stretched wide
+    (every gap large: one word per part) or a line with three or more wide gaps is not a table row."""
+    return len(segments) == 2 and all(" " in text for _, text in segments)
+
+
 def untangle_columns(text: str) -> str:
     """Layout-mode text → reading order: a block of lines laid out in two columns (the header table "ỦY BAN… |
     CỘNG HÒA…", "Số: … | …, ngày…"; the "Nơi nhận | signature" table) comes out left column first, then right
     column, one part per line; every other line has its spacing collapsed."""
     lines = [_segments(line) for line in text.split("\n")]
-    split = [i for i, segs in enumerate(lines) if len(segs) >= 2]
+    split = [i for i, segs in enumerate(lines) if _two_cells(segs)]
     order: list[str] = []
     done = 0
     k = 0
@@ -128,12 +137,36 @@ def _page_list(pages: list[int]) -> str:
 
 
 def _page_text(page: Any) -> str:
-    """The text layer of a page in layout mode (columns kept apart by spaces), plain mode if that fails."""
+    """The text layer of a page in layout mode (columns kept apart by spaces), checked against plain mode: a
+    line of glyphs layout mode repeats is dropped; if layout mode loses words, plain mode is used."""
+    plain = page.extract_text() or ""
     try:
-        return page.extract_text(extraction_mode="layout") or ""
+        layout = page.extract_text(extraction_mode="layout") or ""
     except Exception as exc:  # layout mode is stricter about odd fonts and matrices
         log.debug("layout extraction failed (%s), plain mode", exc)
-        return page.extract_text() or ""
+        return plain
+    return reconcile_layout(layout, plain)
+
+
+def reconcile_layout(layout: str, plain: str) -> str:
+    """`layout` without the lines whose words are all extra compared with `plain` (pypdf's layout mode may
+    repeat glyphs drawn apart, e.g. an accented capital, on a line of their own); `plain` if layout lost words."""
+    want = Counter(_WORD_RE.findall(plain))
+    have = Counter(_WORD_RE.findall(layout))
+    if have == want:
+        return layout
+    if sum((want - have).values()) > max(3, 0.02 * sum(want.values())):
+        log.debug("layout mode lost words, plain mode used")
+        return plain
+    surplus = have - want
+    out: list[str] = []
+    for line in layout.split("\n"):
+        words = Counter(_WORD_RE.findall(line))
+        if words and not words - surplus:
+            surplus -= words
+            continue
+        out.append(line)
+    return "\n".join(out)
 
 
 def read_pdf(name: str, data: bytes, progress: Progress | None = None) -> PdfText:
@@ -188,6 +221,7 @@ def read_pdf(name: str, data: bytes, progress: Progress | None = None) -> PdfTex
         result.notes.append(
             f"trang {_page_list(pages)}: không nhận dạng chữ (vượt giới hạn {ocr.OCR_MAX_PAGES} trang OCR mỗi tệp)"
         )
+    texts = [_LIGATURE_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), t) for t in texts]
     result.text = untangle_columns("\n".join(t for t in (strip_page_number(t) for t in texts) if t))
     return result
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 
@@ -13,14 +14,17 @@ from rag import ocr
 from rag.errors import DocumentReadError
 from rag.loaders import load_bytes, load_document
 from rag.metadata import extract_metadata
-from rag.pdf_reader import strip_page_number, untangle_columns
+from rag.pdf_reader import reconcile_layout, strip_page_number, untangle_columns
 from rag.structure import parse_sections
 from rag.text import fold
 from tests.rag.helpers.documents import (
     FONT,
     FONT_BOLD,
+    Para,
     char_error_rate,
+    chromium_pdf,
     edit_distance,
+    markdown_paragraphs,
     plain_text,
     scanned_pdf,
     text_pdf,
@@ -92,6 +96,13 @@ def test_text_pdf_reads_like_its_text_version() -> None:
 
 
 @pytest.mark.unit
+@needs_fonts
+def test_typographic_ligatures_become_letters() -> None:
+    data = text_pdf([Para("Hồ sơ gửi kèm gồm bản \ufb01le điện tử và các tệp o\ufb04ine của ủy ban.")])
+    assert load_bytes("lig.pdf", data) == "Hồ sơ gửi kèm gồm bản file điện tử và các tệp offline của ủy ban."
+
+
+@pytest.mark.unit
 def test_untangle_columns_header_and_signature_tail() -> None:
     layout = "\n".join([
         "   BỘ NỘI VỤ                        CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -110,6 +121,28 @@ def test_untangle_columns_header_and_signature_tail() -> None:
         "", "HƯỚNG DẪN", "Nội dung có khoảng trắng.",
         "Nơi nhận:", "- Lưu: VT.", "BỘ TRƯỞNG", "Trần Văn B", "Dòng sau.",
     ]
+
+
+@pytest.mark.unit
+def test_justified_lines_with_wide_gaps_are_not_columns() -> None:
+    layout = "\n".join([
+        "Nhận        xét        ưu        điểm,        khuyết        điểm",
+        "Chuyên                                               đề:",
+        "Chương                                           trình:",
+    ])
+    assert untangle_columns(layout).split("\n") == [
+        "Nhận xét ưu điểm, khuyết điểm", "Chuyên đề:", "Chương trình:",
+    ]
+
+
+@pytest.mark.unit
+def test_layout_glyphs_repeated_on_their_own_line_are_dropped() -> None:
+    plain = "ỦY BAN NHÂN DÂN\nNội dung trang"
+    layout = "   ỦY BAN NHÂN DÂN\n   Nội dung trang\n\n                  NHÂN     DÂN"
+    assert reconcile_layout(layout, plain) == "   ỦY BAN NHÂN DÂN\n   Nội dung trang\n"
+    assert reconcile_layout("mất chữ", "Nội dung đầy đủ của một trang có nhiều chữ hơn") == (
+        "Nội dung đầy đủ của một trang có nhiều chữ hơn"
+    )
 
 
 @pytest.mark.unit
@@ -242,10 +275,8 @@ def test_scanned_plan_reads_like_its_text_version() -> None:
 @pytest.mark.integration
 @needs_tesseract
 @needs_fonts
-def test_real_ocr_page_time_limit(tmp_path: object) -> None:
-    from pathlib import Path
-
-    path = Path(str(tmp_path)) / "scan.pdf"
+def test_real_ocr_page_time_limit(tmp_path: Path) -> None:
+    path = tmp_path / "scan.pdf"
     path.write_bytes(scanned_pdf())
     with pytest.raises(ocr.OcrError, match="time limit"):
         ocr.ocr_pdf_page(path, 1, timeout_s=0.01)
@@ -266,3 +297,31 @@ def test_worn_photocopy_scan() -> None:
     cer_folded = char_error_rate(fold(doc.text), fold(source))
     print(f"OCR of a worn photocopy: CER {cer:.2%} (folded {cer_folded:.2%})")
     assert cer_folded < 0.03
+
+
+# ---- real documents, printed to PDF by a browser ---------------------------------------------------------------
+
+CORPUS_EXTRA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus-extra" / "docs"
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium missing (scripts/install.sh --browser)")
+@pytest.mark.skipif(not CORPUS_EXTRA.is_dir(), reason="../shared/corpus-extra/docs not found next to the repo")
+@pytest.mark.parametrize("index", [0, 17, 34])
+def test_browser_printed_real_document_keeps_every_word_in_order(index: int, tmp_path: Path) -> None:
+    """A real 2025 document typeset justified over several pages: the loaded text has the source's words in
+    the source's order. Allowed: a few lone accented capitals Chromium's PDF carries at page ends (pdftotext
+    reads them too) — at most 0.2 % extra words, none missing or moved."""
+    import difflib
+    import re
+
+    source = sorted(CORPUS_EXTRA.glob("*.md"))[index]
+    paragraphs = markdown_paragraphs(source.read_text(encoding="utf-8"))
+    data = chromium_pdf(paragraphs, tmp_path, str(shutil.which("chromium")))
+    doc = load_document(source.with_suffix(".pdf").name, data)
+    want = re.findall(r"\w+", " ".join(paragraphs))
+    got = re.findall(r"\w+", doc.text)
+    ops = [op for op in difflib.SequenceMatcher(None, want, got, autojunk=False).get_opcodes() if op[0] != "equal"]
+    assert all(op == "insert" for op, *_ in ops), [(op, want[i1:i2], got[j1:j2]) for op, i1, i2, j1, j2 in ops]
+    assert sum(j2 - j1 for _, _, _, j1, j2 in ops) <= 0.002 * len(want)
+    assert doc.pages and doc.pages > 1 and doc.ocr_pages == 0

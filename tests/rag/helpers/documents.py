@@ -465,3 +465,43 @@ def char_error_rate(hypothesis: str, reference: str) -> float:
     """CER: edit distance / reference length, whitespace runs collapsed on both sides."""
     hyp, ref = " ".join(hypothesis.split()), " ".join(reference.split())
     return edit_distance(hyp, ref) / max(len(ref), 1)
+
+
+# ---- real documents printed by a browser -----------------------------------------------------------------------
+
+
+def markdown_paragraphs(markdown: str) -> list[str]:
+    """The paragraphs of a corpus-extra markdown file as plain text: blank-line blocks joined, table bars,
+    rules and emphasis markers removed."""
+    import re
+
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n", markdown):
+        lines = [ln.strip(" |") for ln in block.split("\n") if not re.fullmatch(r"[-|*\s]*", ln)]
+        text = re.sub(r"[*#_]+", "", " ".join(lines)).strip()
+        if text:
+            out.append(text)
+    return out
+
+
+def chromium_pdf(paragraphs: Sequence[str], workdir: Path, chromium: str) -> bytes:
+    """`paragraphs` typeset as justified A4 pages (DejaVu Serif) and printed to PDF by headless Chromium:
+    the text layer of a browser-made PDF (glyph-positioned runs, stretched word gaps, ligatures)."""
+    import html
+    import subprocess
+
+    page = workdir / "doc.html"
+    page.write_text(
+        "<html><head><meta charset='utf-8'><style>body{font-family:'DejaVu Serif';font-size:13pt}"
+        "p{text-align:justify;text-indent:1cm;margin:0 0 3pt}</style></head><body>"
+        + "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    target = workdir / "doc.pdf"
+    subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+         f"--user-data-dir={workdir / 'profile'}", f"--print-to-pdf={target}", page.as_uri()],
+        capture_output=True, timeout=120, check=True,
+    )
+    return target.read_bytes()
