@@ -67,6 +67,17 @@ def _has_images(resources: Any, depth: int = 0) -> bool:
     return False
 
 
+def _has_inline_image(page: Any) -> bool:
+    """Whether the page's content stream draws an inline image (BI … ID … EI), as some scanners write."""
+    try:
+        contents = page.get_contents()
+        data = contents.get_data() if contents is not None else b""
+    except Exception as exc:  # an undecodable content stream: no image we could render anyway
+        log.debug("cannot read page contents: %s", exc)
+        return False
+    return re.search(rb"(?:^|\s)BI\s.*?\sID\s", data, re.DOTALL) is not None
+
+
 def strip_page_number(text: str) -> str:
     """Drop a bare page number ("2", "- 2 -", "Trang 2", "2/5") on the first or last line of a page."""
     lines = text.strip("\n").split("\n")
@@ -190,7 +201,11 @@ def read_pdf(name: str, data: bytes, progress: Progress | None = None) -> PdfTex
 
     total = len(layers)
     texts: list[str] = [re.sub(r"[ \t]+\n", "\n", text) for text, _ in layers]
-    scans = [i for i, (text, res) in enumerate(layers) if not _meaningful(text) and _has_images(res)]
+    scans = [
+        i
+        for i, (text, res) in enumerate(layers)
+        if not _meaningful(text) and (_has_images(res) or _has_inline_image(reader.pages[i]))
+    ]
     result = PdfText(text="", pages=total)
     missing = ocr.ocr_unavailable() if scans else None
     if scans and missing is not None:
@@ -213,8 +228,10 @@ def read_pdf(name: str, data: bytes, progress: Progress | None = None) -> PdfTex
         for index in range(total):
             if index in to_ocr:
                 _ocr_page(name, path, index, total, texts, result, progress)
-            elif progress is not None:
-                progress(index + 1, total, "skipped" if index in over else "text")
+            else:
+                log.debug("%s: page %d/%d %s", name, index + 1, total, "skipped" if index in over else "text layer")
+                if progress is not None:
+                    progress(index + 1, total, "skipped" if index in over else "text")
     if over:
         pages = [i + 1 for i in over]
         log.warning("%s: pages %s not OCR'd (cap %d pages)", name, _page_list(pages), ocr.OCR_MAX_PAGES)

@@ -90,6 +90,12 @@ def test_start_values_and_formats() -> None:
     assert lines(body, xml) == ["IV. a", "A/ b", "01. c", "V. d", "(i) e", "(ii) f"]
 
 
+def test_literal_text_in_the_level_text() -> None:
+    xml = numbering({1: lvl(0, "decimal", "Điều %1.") + lvl(1, "decimal", "Khoản %2 -")}, {1: abstract(1)})
+    body = numbered("Phạm vi", 1) + numbered("áp dụng", 1, 1) + numbered("Đối tượng", 1)
+    assert lines(body, xml) == ["Điều 1. Phạm vi", "Khoản 1 - áp dụng", "Điều 2. Đối tượng"]
+
+
 def test_lists_sharing_an_abstract_continue_and_start_override_restarts() -> None:
     xml = numbering(
         {1: lvl(0, "decimal", "%1.")},

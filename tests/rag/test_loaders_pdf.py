@@ -325,3 +325,13 @@ def test_browser_printed_real_document_keeps_every_word_in_order(index: int, tmp
     assert all(op == "insert" for op, *_ in ops), [(op, want[i1:i2], got[j1:j2]) for op, i1, i2, j1, j2 in ops]
     assert sum(j2 - j1 for _, _, _, j1, j2 in ops) <= 0.002 * len(want)
     assert doc.pages and doc.pages > 1 and doc.ocr_pages == 0
+
+
+@pytest.mark.unit
+def test_inline_image_page_counts_as_a_scan(fake_ocr: list[int]) -> None:
+    """A scanner that writes the page as an inline image (BI … ID … EI) instead of an image XObject."""
+    from tests.rag.test_loaders import make_pdf
+
+    data = make_pdf([]).replace(b"BT\n", b"q 100 0 0 100 0 0 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \x80 EI Q\nBT\n", 1)
+    doc = load_document("inline.pdf", data)
+    assert fake_ocr == [1] and doc.ocr_pages == 1
