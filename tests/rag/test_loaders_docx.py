@@ -224,3 +224,19 @@ def test_entities_are_not_expanded() -> None:
         for info in src.infolist():
             out.writestr(info.filename, evil if info.filename == "word/document.xml" else src.read(info))
     assert load_bytes("x.docx", buf.getvalue()) == "an toàn"
+
+
+def test_word_template_list_styles() -> None:
+    """python-docx's default template is Word's: List Number / List Bullet carry numbering through the style."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_heading("KẾ HOẠCH", 1)
+    for text in ("Mục đích", "Yêu cầu"):
+        document.add_paragraph(text, style="List Number")
+    document.add_paragraph("gạch đầu dòng", style="List Bullet")
+    buf = io.BytesIO()
+    document.save(buf)
+    assert load_bytes("mau.docx", buf.getvalue()) == "KẾ HOẠCH\n1. Mục đích\n2. Yêu cầu\n- gạch đầu dòng"
