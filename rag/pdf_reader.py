@@ -39,9 +39,13 @@ class PdfText:
     notes: list[str] = field(default_factory=list)
 
 
+def _letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
+
+
 def _meaningful(text: str) -> bool:
     """A real text layer: enough letters, and not mostly undecodable glyphs."""
-    letters = sum(ch.isalpha() for ch in text)
+    letters = _letters(text)
     if letters < MIN_PAGE_LETTERS:
         return False
     junk = sum(ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cc") for ch in text if ch not in "\n\t")
@@ -257,6 +261,11 @@ def _ocr_page(
             progress(page, total, "skipped")
         return
     log.info("%s: page %d/%d read by OCR (%d chars)", name, page, total, len(text))
+    if _letters(text) < _letters(texts[index]):  # a short text page with a seal or logo: its own text is better
+        log.info("%s: page %d keeps its text layer (OCR read less)", name, page)
+        if progress is not None:
+            progress(page, total, "text")
+        return
     texts[index] = text
     result.ocr_pages += 1
     result.notes.append(f"trang {page}: nhận dạng chữ (OCR)")

@@ -335,3 +335,22 @@ def test_inline_image_page_counts_as_a_scan(fake_ocr: list[int]) -> None:
     data = make_pdf([]).replace(b"BT\n", b"q 100 0 0 100 0 0 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \x80 EI Q\nBT\n", 1)
     doc = load_document("inline.pdf", data)
     assert fake_ocr == [1] and doc.ocr_pages == 1
+
+
+@pytest.mark.unit
+@needs_fonts
+def test_short_text_page_with_a_seal_keeps_its_text_when_ocr_reads_less(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fpdf import FPDF
+    from PIL import Image
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("DejaVu", "", str(FONT))
+    pdf.set_font("DejaVu", "", 13)
+    pdf.text(30, 30, "KT. CHỦ TỊCH")
+    pdf.text(30, 40, "Nguyễn Văn An")
+    pdf.image(Image.new("L", (40, 40), 128), x=30, y=50, w=30)
+    monkeypatch.setattr(ocr, "ocr_unavailable", lambda: None)
+    monkeypatch.setattr(ocr, "ocr_pdf_page", lambda pdf, page, timeout_s=0: "Ng")
+    doc = load_document("ky.pdf", bytes(pdf.output()))
+    assert doc.text.split() == ["KT.", "CHỦ", "TỊCH", "Nguyễn", "Văn", "An"] and doc.ocr_pages == 0
