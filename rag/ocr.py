@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,7 +85,7 @@ def ocr_pdf_page(pdf: Path, page: int, *, timeout_s: float = OCR_PAGE_TIMEOUT_S)
             raise OcrError(f"pdftoppm page {page}: no image written")
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
         out = _run(
-            ["tesseract", str(image), "stdout", "-l", OCR_LANG, "--psm", "3", "tsv"],
+            ["tesseract", str(image), "stdout", "-l", OCR_LANG, "--psm", "1", "tsv"],
             deadline,
             f"tesseract page {page}",
             env,
@@ -107,17 +108,47 @@ def _beside(row: _Row, line: _Row) -> bool:
     return all(right <= w[0] or left >= w[1] for w in row.words)
 
 
+Box = tuple[int, int, int, int]  # left, top, width, height
+
+
+def _upright_transform(records: list[list[str]]) -> Callable[[int, int, int, int], Box]:
+    """Tesseract (--psm 1) reads a page scanned sideways or upside down but reports word boxes in the image's
+    frame: find the reading direction from successive words of each line and map boxes to an upright page."""
+    page_w = page_h = 0
+    dx = dy = 0
+    previous: dict[tuple[str, ...], tuple[float, float]] = {}
+    for cols in records:
+        left, top, width, height = (int(v) for v in cols[6:10])
+        if cols[0] == "1":
+            page_w, page_h = width, height
+        elif cols[0] == "5" and cols[11].strip():
+            centre = (left + width / 2, top + height / 2)
+            key = tuple(cols[1:5])
+            if key in previous:
+                dx += round(centre[0] - previous[key][0])
+                dy += round(centre[1] - previous[key][1])
+            previous[key] = centre
+    if abs(dx) >= abs(dy):
+        if dx >= 0:
+            return lambda left, top, width, height: (left, top, width, height)
+        return lambda left, top, width, height: (page_w - left - width, page_h - top - height, width, height)
+    if dy > 0:  # reads downwards: the page was turned a quarter clockwise
+        return lambda left, top, width, height: (top, page_w - left - width, height, width)
+    return lambda left, top, width, height: (page_h - top - height, left, height, width)
+
+
 def tsv_to_layout(tsv: str) -> str:
     """Tesseract TSV → layout text like pypdf's layout mode: one line per visual row (lines Tesseract put in
     different blocks but at the same height are joined), words at columns proportional to their x, so that a
     two-column header ("ỦY BAN… | CỘNG HÒA…") keeps its columns apart by at least COLUMN_GAP spaces."""
+    records = [cols for cols in (r.split("\t") for r in tsv.splitlines()[1:]) if len(cols) >= 12]
+    to_upright = _upright_transform(records)
     lines: dict[tuple[str, ...], _Row] = {}
     widths: list[float] = []
-    for record in tsv.splitlines()[1:]:
-        cols = record.split("\t")
-        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+    for cols in records:
+        if cols[0] != "5" or not cols[11].strip():
             continue
-        left, top, width, height = (int(v) for v in cols[6:10])
+        left, top, width, height = to_upright(*(int(v) for v in cols[6:10]))
         text = cols[11].strip().strip("_")  # underscores are specks glued to a word, never Vietnamese text
         if not text:
             continue

@@ -236,6 +236,31 @@ def test_tsv_rows_across_blocks_keep_columns_apart() -> None:
     ]
 
 
+@pytest.mark.unit
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_tsv_of_a_turned_page_is_read_upright(turn: int) -> None:
+    """Word boxes as Tesseract (--psm 1) reports them for a page turned `turn` degrees counter-clockwise."""
+    page_w, page_h = 1000, 1400  # the upright page
+    words = [(1, 100, 100, "Nơi"), (1, 200, 100, "nhận:"), (2, 100, 200, "Lưu"), (2, 200, 200, "VT.")]
+
+    def box(left: int, top: int, width: int = 80, height: int = 40) -> tuple[int, int, int, int]:
+        if turn == 90:  # the upright top edge is now on the left
+            return top, page_w - left - width, height, width
+        if turn == 180:
+            return page_w - left - width, page_h - top - height, width, height
+        if turn == 270:
+            return page_h - top - height, left, height, width
+        return left, top, width, height
+
+    size = (page_w, page_h) if turn in (0, 180) else (page_h, page_w)
+    rows = ["level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext",
+            f"1\t1\t0\t0\t0\t0\t0\t0\t{size[0]}\t{size[1]}\t-1\t"]
+    for n, (line, left, top, text) in enumerate(words):
+        b = box(left, top)
+        rows.append(f"5\t1\t1\t1\t{line}\t{n}\t{b[0]}\t{b[1]}\t{b[2]}\t{b[3]}\t95\t{text}")
+    assert untangle_columns(ocr.tsv_to_layout("\n".join(rows))).split("\n") == ["Nơi nhận:", "", "Lưu VT."]
+
+
 # ---- real OCR --------------------------------------------------------------------------------------------------
 
 needs_tesseract = pytest.mark.skipif(
@@ -354,3 +379,11 @@ def test_short_text_page_with_a_seal_keeps_its_text_when_ocr_reads_less(monkeypa
     monkeypatch.setattr(ocr, "ocr_pdf_page", lambda pdf, page, timeout_s=0: "Ng")
     doc = load_document("ky.pdf", bytes(pdf.output()))
     assert doc.text.split() == ["KT.", "CHỦ", "TỊCH", "Nguyễn", "Văn", "An"] and doc.ocr_pages == 0
+
+
+@pytest.mark.integration
+@needs_tesseract
+@needs_fonts
+def test_scan_fed_sideways_reads_upright() -> None:
+    doc = load_document("scan.pdf", scanned_pdf(turn=90))
+    assert summary(doc.text) == summary(plain_text())

@@ -363,9 +363,10 @@ def _degrade(image: Any, seed: int) -> Any:
     return image.point(lambda v: min(255, 20 + v * 215 // 255))  # grey paper, lighter ink contrast
 
 
-def scanned_pdf(blocks: Sequence[Block] = PLAN, dpi: int = 200, *, degraded: bool = False) -> bytes:
+def scanned_pdf(blocks: Sequence[Block] = PLAN, dpi: int = 200, *, degraded: bool = False, turn: int = 0) -> bytes:
     """A PDF whose pages are only images of the text (Pillow renders each page; no text layer); `degraded`:
-    skewed, blurred, speckled pages as a worn photocopy gives."""
+    skewed, blurred, speckled pages as a worn photocopy gives; `turn`: pages scanned rotated by this many
+    degrees counter-clockwise (90, 180, 270)."""
     from PIL import Image, ImageDraw, ImageFont
 
     scale = dpi / 25.4
@@ -379,7 +380,8 @@ def scanned_pdf(blocks: Sequence[Block] = PLAN, dpi: int = 200, *, degraded: boo
         for item in items:
             if item.page == number:
                 draw.text((item.x * scale, item.y * scale), item.text, font=fonts[item.bold], fill=0, anchor="ls")
-        pages.append(_degrade(image, number) if degraded else image)
+        image = _degrade(image, number) if degraded else image
+        pages.append(image.rotate(turn, expand=True) if turn else image)
     buf = io.BytesIO()
     pages[0].save(buf, "PDF", save_all=True, append_images=pages[1:], resolution=float(dpi))
     return buf.getvalue()
