@@ -75,8 +75,12 @@ CITED_TYPES: dict[str, str] = {
     t.folded: t.name for t in sorted(DOC_TYPE_TABLE, key=lambda t: -len(t.folded))
     if t.name not in {"Báo cáo", "Tờ trình", "Quy chế", "Đề cương", "Chuyên đề", "Phương án", "Luật"}
 }
-# Every type word a user may type before a number (folded → name): "hướng dẫn 37", "báo cáo 12".
-QUERY_TYPES: dict[str, str] = {t.folded: t.name for t in sorted(DOC_TYPE_TABLE, key=lambda t: -len(t.folded))}
+# Type words a user types before a number to name a document (folded → name): "hướng dẫn 37", "báo cáo 12".
+# Not those usually followed by an ordinal inside a plan ("Chuyên đề 3", "Phương án 2", "Đề cương 1").
+QUERY_TYPES: dict[str, str] = {
+    t.folded: t.name for t in sorted(DOC_TYPE_TABLE, key=lambda t: -len(t.folded))
+    if t.codes and t.name not in {"Phương án", "Luật"}
+}
 
 def _kinds() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
     table: dict[str, tuple[set[str], set[str]]] = {}
