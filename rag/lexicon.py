@@ -10,10 +10,11 @@ case do not matter. Tables are plain tuples/dicts so existing modules can switch
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.text import fold
+from rag.text import fold, nfc, normalize_tones, strip_diacritics
 
 # ----------------------------------------------------------------------------------------------------
 # Document types
@@ -232,6 +233,48 @@ def province_canonical(name: str | None) -> str | None:
     return None
 
 
+def _aligned_fold(text: str) -> tuple[str, str]:
+    """(cased, folded) forms of equal length: NFC + one tone placement, then no diacritics + lower case."""
+    cased = normalize_tones(nfc(text))
+    folded = strip_diacritics(cased).lower()
+    if len(folded) != len(cased):  # never expected for Vietnamese text; keep positions safe
+        folded = cased.lower()
+    return cased, folded
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """Folded, whitespace- and dash-tolerant pattern for a place name."""
+    words = [re.escape(w) for w in fold(name).replace("-", " - ").replace("–", " - ").split()]
+    body = r"\s+".join(words).replace(r"\s+\-\s+", r"\s*[-–]\s*")
+    return re.compile(r"(?<!\w)" + body + r"(?!\w)")
+
+
+@lru_cache(maxsize=1)
+def _province_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    pairs = [*((p, p) for p in PROVINCES), *((c, a) for a, c in PROVINCE_ALIASES.items())]
+    return [(canon, _name_pattern(name)) for canon, name in pairs]
+
+
+def find_provinces(text: str, *, capitalised: bool = True) -> list[tuple[str, int, str]]:
+    """Province mentions as (canonical, offset, folded text before it); capitalised ones only by default
+    (metadata.py's function, same shape). Old and new names alike; a bare "Huế" only as "thành phố Huế"."""
+    cased, folded = _aligned_fold(text)
+    out: list[tuple[str, int, str]] = []
+    for canon, pattern in _province_patterns():
+        for m in pattern.finditer(folded):
+            if capitalised and not cased[m.start()].isupper():
+                continue
+            if any(o == m.start() for _, o, _ in out):
+                continue  # one mention matched by a name and an alias
+            before = folded[max(0, m.start() - 12) : m.start()]
+            out.append((canon, m.start(), before))
+    out.sort(key=lambda x: x[1])
+    return out
+
+
+province_of = province_canonical  # metadata.py's name for it
+
+
 def province_successor(name: str | None) -> str | None:
     """The province that covers `name` since 01/7/2025 (itself when it still exists); None if unknown."""
     canon = province_canonical(name)
@@ -277,6 +320,21 @@ def merger_note(asked: str, found: str) -> str | None:
     if old == "Thừa Thiên Huế":
         return f"Lưu ý: tỉnh Thừa Thiên Huế nay là {province_label(new)}."
     return f"Lưu ý: từ {MERGER_DATE} {province_label(old)} thuộc {province_label(new)}."
+
+
+def merger_notes(question: str, provinces: Sequence[str]) -> str:
+    """The merger notes for the provinces a question names against the provinces of the documents cited
+    (one line each, no repeats); '' when the question's provinces are the documents' own."""
+    have = {province_canonical(p) for p in provinces} - {None}
+    notes: list[str] = []
+    for asked, _, _ in find_provinces(question, capitalised=False):
+        if asked in have:
+            continue
+        for found in sorted(have, key=str):
+            note = merger_note(asked, str(found))
+            if note and note not in notes:
+                notes.append(note)
+    return "\n".join(notes)
 
 
 # ----------------------------------------------------------------------------------------------------
