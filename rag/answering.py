@@ -236,7 +236,12 @@ class AnswerEngine:
         if plan.kind == "metadata":
             composed = self._metadata_answer(question, standalone, plan, metas, filters)
         asks_which = bool(self._WHICH.search(fold(standalone)))
-        if composed is None and (plan.kind == "directive" or (asks_which and plan.kind == "general" and not plan.docs)):
+        # "Hướng dẫn 40-HD/BTGDVTW là văn bản nào?", "KH 310 UBND": a document named by its own number, asked
+        # which it is (or just typed), is a registry lookup; what it says is its own text (general path).
+        names_itself = is_directive and plan.kind == "general" and len(plan.docs) == 1 and (
+            asks_which or len(fold(standalone).split()) <= 4)
+        if composed is None and (plan.kind == "directive" or names_itself
+                                 or (asks_which and plan.kind == "general" and not plan.docs)):
             composed = self._directive_answer(question, standalone)
         if composed is None and plan.kind == "cross_plan":
             composed = self._cross_plan_answer(question, standalone, plan, metas, filters)

@@ -449,6 +449,21 @@ def body_successor(name: str | None) -> str | None:
     return body.successor or body.name
 
 
+def issuer_of_number(number: str | None) -> str | None:
+    """The issuing body a number's code names when it names one body unambiguously ('40-HD/BTGDVTW' → 'Ban
+    Tuyên giáo và Dân vận Trung ương', '634/TB-VPCP' → 'Văn phòng Chính phủ'); None for local codes such as
+    'UBND' or 'TU' (which province?)."""
+    if not number:
+        return None
+    parts = [p for p in re.split(r"[/-]", re.sub(r"\s+", "", number))[1:] if p and not p.isdigit()]
+    for part in reversed(parts[1:]):
+        name = ABBREVIATIONS.get(part)
+        if name and name not in ("Trung ương", "Chính phủ") and any(w in name for w in ("Trung ương", "Chính phủ",
+                                                                                        "Bộ ")):
+            return name
+    return None
+
+
 # ----------------------------------------------------------------------------------------------------
 # Structural markers
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rag.directives.common import DOC_TYPES, make_directive_id, number_key, pick
-from rag.lexicon import SO_WORD, inside_file_or_url, number_code, type_of_word
+from rag.lexicon import SO_WORD, inside_file_or_url, issuer_of_number, number_code, type_of_word
 from rag.text import DOC_NUMBER, canonical_number, fold, nfc, normalize, strip_diacritics, unglue
 from rag.types import SECTION_SEP, DirectiveRecord, DocumentMeta, Mention, Section
 
@@ -501,7 +501,7 @@ def document_record(meta: DocumentMeta) -> DirectiveRecord | None:
         number=number,
         doc_type=type_of_word(meta.doc_type) or meta.doc_type,
         date=meta.date,
-        issuer=meta.issuer,
+        issuer=meta.issuer or issuer_of_number(number),
         subject=None,
         doc_id=meta.doc_id,
         title=meta.title,

@@ -177,3 +177,13 @@ def test_signature_prefixes_of_real_signature_blocks() -> None:
     assert lx.SIGNATURE_PREFIX_RE.match("KT. CHỦ TỊCH").group("pre") == "KT"  # type: ignore[union-attr]
     assert lx.SIGNATURE_PREFIX_RE.match("TUQ. CHỦ TỊCH").group("pre") == "TUQ"  # type: ignore[union-attr]
     assert lx.RECIPIENTS_RE.match(fold("Nơi nhận:"))
+
+
+def test_issuer_of_a_central_number_code() -> None:
+    numbers = {str(item["number"]) for item in _index() if item["number"]}
+    assert {"1147-QĐ/BTGDVTW", "634/TB-VPCP", "45-HD/BTCTW", "141/KH-UBND"} <= numbers
+    assert lx.issuer_of_number("1147-QĐ/BTGDVTW") == "Ban Tuyên giáo và Dân vận Trung ương"
+    assert lx.issuer_of_number("634/TB-VPCP") == "Văn phòng Chính phủ"
+    assert lx.issuer_of_number("45-HD/BTCTW") == "Ban Tổ chức Trung ương"
+    assert lx.issuer_of_number("141/KH-UBND") is None  # which province's?
+    assert lx.issuer_of_number("35-NQ/TW") is None  # BCH, Bộ Chính trị or Ban Bí thư

@@ -73,6 +73,7 @@ def test_the_guide_is_found_under_its_number_and_type(registry: DirectiveRegistr
     assert found[0].doc_type == "Hướng dẫn"
     assert found[0].date == "2025-11-27"
     assert found[0].title
+    assert found[0].issuer == "Ban Tuyên giáo và Dân vận Trung ương"  # from its number's code
 
 
 def test_the_type_typed_decides(registry: DirectiveRegistry) -> None:
