@@ -239,7 +239,7 @@ class AnswerEngine:
         # "Hướng dẫn 40-HD/BTGDVTW là văn bản nào?", "KH 310 UBND": a document named by its own number, asked
         # which it is (or just typed), is a registry lookup; what it says is its own text (general path).
         names_itself = is_directive and plan.kind == "general" and len(plan.docs) == 1 and (
-            asks_which or len(fold(standalone).split()) <= 4)
+            bool(self._WHAT_IS.search(fold(standalone))) or len(fold(standalone).split()) <= 4)
         if composed is None and (plan.kind == "directive" or names_itself
                                  or (asks_which and plan.kind == "general" and not plan.docs)):
             composed = self._directive_answer(question, standalone)
@@ -484,6 +484,7 @@ class AnswerEngine:
 
     # ------------------------------------------------------------------ directive path
     _WHICH = re.compile(r"\b(nao|so may|so bao nhieu|la gi|so hieu|ten la gi|cu the)\b")
+    _WHAT_IS = re.compile(r"\bla (?:van ban |tai lieu )?(?:nao|gi)\b")
 
     def find_directives(self, query: str, limit: int = 5) -> list[DirectiveRecord]:
         """Registry records for a number ('nq 35') or, failing that, for a type + subject ('Nghị quyết về
