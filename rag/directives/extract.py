@@ -13,19 +13,18 @@ with an undated id ("05-ct-tw").
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rag.directives.common import DOC_TYPES, make_directive_id, number_key, pick
+from rag.directives.sentences import iso_date, locate, quote, split_sentences, views
 from rag.lexicon import SO_WORD, inside_file_or_url, issuer_of_number, number_code, type_of_word
-from rag.text import DOC_NUMBER, canonical_number, fold, nfc, normalize, strip_diacritics, unglue
+from rag.text import DOC_NUMBER, canonical_number, fold, nfc, normalize
 from rag.types import SECTION_SEP, DirectiveRecord, DocumentMeta, Mention, Section
 
 MAX_SUBJECT = 200
-MAX_SENTENCE = 400
 
 _TYPE_ALT = "|".join(sorted((re.escape(k) for k in DOC_TYPES), key=len, reverse=True))
 _TYPE_RE = re.compile(rf"(?<![a-z0-9])({_TYPE_ALT})\s*{SO_WORD}")
@@ -60,34 +59,6 @@ _SUBJECT_DENY = frozenset(
 # Query side.
 
 
-def _iso(groups: Sequence[str | None]) -> str | None:
-    """ISO date from a _DATE match's groups, or None when it is not a real date."""
-    vals = [g for g in groups if g is not None]
-    if len(vals) != 3:
-        return None
-    try:
-        return dt.date(int(vals[2]), int(vals[1]), int(vals[0])).isoformat()
-    except ValueError:
-        return None
-
-
-def _views(text: str) -> tuple[str, str]:
-    """(disp, fold) aligned views of one sentence (see the module docstring)."""
-    disp = re.sub(r"\s+", " ", unglue(nfc(text))).strip()
-    folded = strip_diacritics(disp).lower()
-    if len(folded) != len(disp):  # a character whose folding changes length: fall back to normalize
-        disp = normalize(text)
-        folded = strip_diacritics(disp).lower()
-        if len(folded) != len(disp):
-            folded = "".join(strip_diacritics(ch).lower()[:1] or " " for ch in disp)
-    return disp, folded
-
-
-
-# ----------------------------------------------------------------------------------------------------
-# Extraction
-
-
 @dataclass
 class _Ref:
     """One reference found in one sentence."""
@@ -114,44 +85,6 @@ class _Head:
     issuer: str | None = None
     term: str | None = None
     extras: dict[str, str] = field(default_factory=dict)
-
-
-def _split_sentences(text: str) -> list[str]:
-    """Sentences of a section's text, as written (whitespace collapsed). Lists and hard wraps are handled."""
-    blocks: list[str] = []
-    for line in text.split("\n"):
-        stripped = line.strip()
-        if not stripped:
-            if blocks and blocks[-1]:
-                blocks.append("")
-            continue
-        if len(blocks) >= 2 and not blocks[-1] and stripped[0].islower() and blocks[-2][-1] not in ".:;!?":
-            blocks.pop()  # a paragraph break in the middle of a sentence ("kiên quyết ngăn\n\nchặn")
-        new_block = (
-            not blocks
-            or not blocks[-1]
-            or bool(re.match(r"[-+•*–]|\d+(\.\d+)*[.)]|[IVX]+[.-]", stripped))
-            or stripped[0].isupper()
-            or blocks[-1].rstrip().endswith((":", ";", "."))
-        )
-        if new_block:
-            blocks.append(stripped)
-        else:
-            blocks[-1] += " " + stripped
-    out: list[str] = []
-    for block in blocks:
-        block = re.sub(r"\s+", " ", block).strip()
-        if not block:
-            continue
-        start = 0
-        for m in re.finditer(r"(?<=[.!?…])\s+(?=[“\"(]?[A-ZĐÀ-Ỹ])", block):
-            prev = block[start:m.start()].rsplit(" ", 1)[-1]
-            if re.fullmatch(r"[\dIVX]+(\.\d+)*\.|[A-ZĐ][a-z]{0,2}\.|v\.v\.+", prev):
-                continue  # numbering "1.3." or an abbreviation "TP."
-            out.append(block[start:m.start()].strip())
-            start = m.end()
-        out.append(block[start:].strip())
-    return [s for s in out if s]
 
 
 def _parse_issuer(disp: str, folded: str, pos: int) -> tuple[str | None, int]:
@@ -203,7 +136,7 @@ def _parse_head(disp: str, folded: str, pos: int) -> _Head:
     for _ in range(5):
         m = _DATE_AFTER.match(folded, i)
         if m and head.date is None:
-            head.date = _iso(m.groups())
+            head.date = iso_date(m.groups())
             i = m.end()
             continue
         m = _TERM_AFTER.match(folded, i)
@@ -341,39 +274,6 @@ def _paren_context(disp: str, folded: str, type_start: int, doc_type_fold: str, 
         head.extras["subject"] = subject
 
 
-def _locate(sentence: str, number: str, nth: int) -> int:
-    """Offset of the nth occurrence of `number` in the as-written sentence (0 when not found)."""
-    parts = [re.escape(p) for p in re.split(r"([/-])", number)]
-    pattern = r"\s*".join(parts)
-    hits = [m.start() for m in re.finditer(pattern, sentence, re.IGNORECASE)]
-    if not hits:
-        return 0
-    return hits[min(nth, len(hits) - 1)]
-
-
-def _quote(sentence: str, at: int) -> str:
-    """The sentence, or the part of it around offset `at` when it is longer than MAX_SENTENCE."""
-    if len(sentence) <= MAX_SENTENCE:
-        return sentence
-    # The ';'-separated clause holding the reference, if it fits; else a window around it.
-    lo = sentence.rfind(";", 0, at) + 1
-    hi = sentence.find(";", at)
-    hi = len(sentence) if hi < 0 else hi + 1
-    if hi - lo > MAX_SENTENCE - 2:
-        lo = max(0, at - 120)
-        hi = min(len(sentence), lo + MAX_SENTENCE - 2)
-        if lo > 0:
-            lo = sentence.find(" ", lo) + 1 or lo
-        if hi < len(sentence):
-            hi = sentence.rfind(" ", lo, hi) if sentence.rfind(" ", lo, hi) > at else hi
-    text = sentence[lo:hi].strip()
-    if lo > 0:
-        text = "…" + text
-    if hi < len(sentence):
-        text = text + "…"
-    return text[:MAX_SENTENCE]
-
-
 def _refs_in_sentence(
     sentence: str,
     meta: DocumentMeta,
@@ -383,7 +283,7 @@ def _refs_in_sentence(
     own_key: str | None,
 ) -> list[_Ref]:
     """Every numbered reference in one sentence."""
-    disp, folded = _views(sentence)
+    disp, folded = views(sentence)
     refs: list[_Ref] = []
     seen_numbers: Counter[str] = Counter()
     pos = 0
@@ -409,7 +309,7 @@ def _refs_in_sentence(
         if head.date is None:
             b = _DATE_BEFORE.search(folded, 0, t.start())
             if b:
-                head.date = _iso(b.groups()[:6])
+                head.date = iso_date(b.groups()[:6])
                 if head.issuer is None:
                     issuer, _ = _parse_issuer(disp, folded, b.start(7))
                     head.issuer = issuer
@@ -419,7 +319,7 @@ def _refs_in_sentence(
             doc_title=meta.title,
             section_id=section.section_id,
             section_path=SECTION_SEP.join(section.path),
-            sentence=_quote(re.sub(r"\s+", " ", nfc(sentence)).strip(), _locate(nfc(sentence), number, nth)),
+            sentence=quote(re.sub(r"\s+", " ", nfc(sentence)).strip(), locate(nfc(sentence), number, nth)),
         )
         refs.append(
             _Ref(
@@ -514,7 +414,7 @@ def extract_directives(meta: DocumentMeta, sections: Sequence[Section]) -> list[
     own_key = number_key(meta.number) if meta.number else None
     refs: list[_Ref] = []
     for s_idx, section in enumerate(sections):
-        for k, sentence in enumerate(_split_sentences(section.text)):
+        for k, sentence in enumerate(split_sentences(section.text)):
             refs.extend(_refs_in_sentence(sentence, meta, section, s_idx, k, own_key))
     _resolve_undated(refs)
     groups: dict[tuple[str, str | None], list[_Ref]] = {}
