@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from rag import messages
 from rag.config import Settings
-from rag.directives import DOC_TYPES, DirectiveRegistry, looks_like_directive_query
+from rag.directives import DOC_TYPES, DirectiveStore, looks_like_directive_query
 from rag.errors import InvalidInputError
 from rag.evidence import (
     CorpusStats,
@@ -94,7 +94,7 @@ def _compact(text: str) -> str:
 class AnswerEngine:
     """Turns a question (+ history) into a verified Answer, as a stream of events."""
 
-    def __init__(self, settings: Settings, retriever: Retriever, registry: DirectiveRegistry,
+    def __init__(self, settings: Settings, retriever: Retriever, registry: DirectiveStore,
                  generator: Callable[[], Generator], trees: Callable[[str], Section | None]) -> None:
         self.settings = settings
         self.retriever = retriever

@@ -341,7 +341,8 @@ def merger_notes(question: str, provinces: Sequence[str]) -> str:
 # Communes, wards, special zones (no district level after 2025)
 
 LOCAL_UNITS: tuple[str, ...] = ("xã", "phường", "đặc khu", "thị trấn")
-_UPPER_WORD = r"[A-ZĐÀ-Ỹ][^\s,.;:()\"“”*|]*"
+_UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+_UPPER_WORD = rf"(?:[{_UPPER}][^\s,.;:()\"“”*|]*|\d{{1,2}}\b)"
 LOCAL_PLACE_RE = re.compile(
     r"(?<![\w])(?P<unit>[Xx]ã|[Pp]hường|[Đđ]ặc khu|[Tt]hị trấn)\s+(?P<name>" + _UPPER_WORD + r"(?:\s+" + _UPPER_WORD
     + r"){0,3})"

@@ -92,3 +92,16 @@ def test_merger_notes_say_it_once_and_only_across_the_merger() -> None:
         "Lưu ý: từ 01/7/2025 tỉnh Sóc Trăng thuộc thành phố Cần Thơ.",
     ]
     assert merger_notes("Lai Châu tuyên truyền gì?", ["Phú Yên"]) == ""
+
+
+def test_communes_and_wards_no_document_names_are_refused(tmp_path: Path) -> None:
+    path = (PROJECT_ROOT / ".." / "shared" / "corpus-extra" / "docs" / "85ff77cbda28ffbb.md").resolve()
+    if not path.exists():
+        pytest.skip(f"{path} is missing (../shared/corpus-extra not checked out)")
+    stats = CorpusStats([path.read_text(encoding="utf-8")])  # a Thanh Hóa plan naming xã Vạn Lộc
+    metas = [_meta("thanh-hoa", "Thanh Hóa")]
+    gate = EvidenceGate(DirectiveRegistry(tmp_path / "d.sqlite3"), min_support=0.15)
+    assert not gate.precheck("Xã Vạn Lộc được giao nhiệm vụ gì?", metas, stats).refuse
+    assert not gate.precheck("Xã Vạn Lộc Tỉnh Thanh Hóa được giao nhiệm vụ gì?", metas, stats).refuse
+    verdict = gate.precheck("Xã Lương Minh được giao nhiệm vụ gì?", metas, stats)
+    assert verdict.refuse and "Lương Minh" in verdict.reason
