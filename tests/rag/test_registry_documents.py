@@ -165,3 +165,17 @@ def test_query_parsing_keeps_the_type_and_issuer_codes() -> None:
     q = parse_directive_query("/tra 16/KH-MTTQ-BTT")
     assert q is not None and (q.number, q.kind) == ("16/KH-MTTQ-BTT", "kh")
     assert looks_like_directive_query("hướng dẫn 37") and looks_like_directive_query("KH 159 UBND")
+
+
+def test_oddly_written_queries_find_oddly_written_citations(tmp_path: Path) -> None:
+    meta = DocumentMeta(doc_id="p", title="Kế hoạch", filename="p.md")
+    text = ("Căn cứ Chỉ thị số số 46 - CT/TW ngày 22/6/2015 của Ban Bí thư; Thực hiện Kế hoạch số175-KH/TU, "
+            "ngày 26/5/2023 của Ban Thường vụ Tỉnh ủy.")
+    reg = DirectiveRegistry(tmp_path / "d.sqlite3")
+    reg.replace_document("p", extract_directives(meta, [Section(section_id="s1", heading="I.", path=["I."],
+                                                                text=text)]))
+    for query, number in (("Chỉ thị số số 46 - CT/TW", "46-CT/TW"), ("chi thi 46", "46-CT/TW"),
+                          ("CT 46", "46-CT/TW"), ("Kế hoạch số175-KH/TU", "175-KH/TU"), ("kh 175 tu", "175-KH/TU")):
+        found = reg.lookup(query)
+        assert [r.number for r in found] == [number], query
+    assert reg.lookup("kết luận 46") == []
