@@ -136,11 +136,13 @@ def standalone_question(question: str, history: Sequence[ChatTurn], metas: Seque
     if new_docs and re.search(r"\b(thi sao|con|cung vay|the con|nua)\b", q) and len(words) <= 8:
         # Same question, another plan: swap the place names of the previous question.
         rewritten = previous
+        asked = [canon for canon, _, _ in find_provinces(question, capitalised=False)]
+        target = asked[0] if asked else by_id[new_docs[0]].province  # the name as typed ("Đắk Lắk", not "Phú Yên")
         for doc_id in old_docs:
             meta = by_id[doc_id]
             for name in (meta.province, meta.place):
                 if name:
-                    rewritten = re.sub(re.escape(name), by_id[new_docs[0]].province or name, rewritten,
+                    rewritten = re.sub(re.escape(name), target or name, rewritten,
                                        flags=re.IGNORECASE)
         if rewritten == previous:
             rewritten = f"{previous} ({question})"

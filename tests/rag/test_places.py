@@ -12,8 +12,8 @@ from rag.evidence import CorpusStats
 from rag.lexicon import merger_notes
 from rag.refusal import EvidenceGate
 from rag.retrieval import doc_matches, province_matches
-from rag.routing import docs_named, route
-from rag.types import DocumentMeta
+from rag.routing import docs_named, route, standalone_question
+from rag.types import ChatTurn, DocumentMeta
 
 pytestmark = pytest.mark.unit
 
@@ -105,3 +105,13 @@ def test_communes_and_wards_no_document_names_are_refused(tmp_path: Path) -> Non
     assert not gate.precheck("Xã Vạn Lộc Tỉnh Thanh Hóa được giao nhiệm vụ gì?", metas, stats).refuse
     verdict = gate.precheck("Xã Lương Minh được giao nhiệm vụ gì?", metas, stats)
     assert verdict.refuse and "Lương Minh" in verdict.reason
+
+
+def test_follow_up_keeps_the_province_name_as_typed() -> None:
+    history = [ChatTurn(role="user", content="Kế hoạch của Lai Châu có những hình thức tuyên truyền nào?"),
+               ChatTurn(role="assistant", content="…")]
+    rewritten = standalone_question("Còn Đắk Lắk thì sao?", history, METAS)
+    assert rewritten == "Kế hoạch của Đắk Lắk có những hình thức tuyên truyền nào?"
+    assert docs_named(rewritten, METAS) == ["phu-yen"]
+    assert standalone_question("Còn Phú Yên thì sao?", history, METAS) == \
+        "Kế hoạch của Phú Yên có những hình thức tuyên truyền nào?"
