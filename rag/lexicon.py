@@ -407,7 +407,13 @@ BODIES: tuple[Body, ...] = (
     Body("Sở Dân tộc và Tôn giáo", ("SDTTG",), level="province"),
     Body("Ban Dân tộc", ("BDT",), "Sở Dân tộc và Tôn giáo", "province"),
 )
-# Abbreviations used in issuer names and number codes (metadata.py's `_ABBREVIATIONS` and more).
+# Abbreviations spelt out inside issuer names (metadata.py's `_ABBREVIATIONS`): never the short codes (TU, TW).
+ISSUER_ABBREVIATIONS: dict[str, str] = {
+    "LĐLĐ": "Liên đoàn Lao động",
+    "UBND": "Ủy ban nhân dân",
+    "HĐND": "Hội đồng nhân dân",
+}
+# Abbreviations used in issuer names and number codes.
 ABBREVIATIONS: dict[str, str] = {
     "LĐLĐ": "Liên đoàn Lao động",
     "UBND": "Ủy ban nhân dân",
