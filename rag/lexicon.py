@@ -80,7 +80,7 @@ CITED_TYPES: dict[str, str] = {
 # Not those usually followed by an ordinal inside a plan ("Chuyên đề 3", "Phương án 2", "Đề cương 1").
 QUERY_TYPES: dict[str, str] = {
     t.folded: t.name for t in sorted(DOC_TYPE_TABLE, key=lambda t: -len(t.folded))
-    if t.codes and t.name not in {"Phương án", "Luật"}
+    if t.codes and t.name != "Phương án"
 }
 
 def _kinds() -> dict[str, tuple[frozenset[str], frozenset[str]]]:

@@ -28,6 +28,8 @@ MAX_SUBJECT = 200
 
 _TYPE_ALT = "|".join(sorted((re.escape(k) for k in DOC_TYPES), key=len, reverse=True))
 _TYPE_RE = re.compile(rf"(?<![a-z0-9])({_TYPE_ALT})\s*{SO_WORD}")
+# "Luật An toàn thông tin mạng số 86/2015/QH13": a law is cited by its name, then its number.
+_LAW_RE = re.compile(rf"(?<![a-z0-9])(luat)((?:\s+[a-z]+){{1,10}}?)\s+{SO_WORD}(?=\d)")
 _KEM_THEO = re.compile(r"kem theo\s*\(?\s*$")
 _DATE = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})|(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})"
 _DATE_AFTER = re.compile(rf"\s*,?\s*(?:ban hanh\s+)?ngay\s+(?:{_DATE})")
@@ -288,12 +290,14 @@ def _refs_in_sentence(
     seen_numbers: Counter[str] = Counter()
     pos = 0
     while True:
-        t = _TYPE_RE.search(folded, pos)
-        if not t:
+        found = [m for m in (_TYPE_RE.search(folded, pos), _LAW_RE.search(folded, pos)) if m]
+        if not found:
             break
+        t = min(found, key=lambda m: m.start())
         n = DOC_NUMBER.match(disp, t.end())
-        if not n:
-            pos = t.end()
+        law = t.re is _LAW_RE
+        if not n or (law and number_code(n.group(0)) != "qh"):
+            pos = t.end() if not law else t.start(2)
             continue
         number = canonical_number(n.group(0))
         pos = n.end()
@@ -314,6 +318,9 @@ def _refs_in_sentence(
                     issuer, _ = _parse_issuer(disp, folded, b.start(7))
                     head.issuer = issuer
         subject = head.extras.get("subject") or _parse_subject(disp, folded, head.end)
+        if law:
+            subject = subject or disp[t.start(2):t.end(2)].strip()
+            head.issuer = head.issuer or "Quốc hội"
         mention = Mention(
             doc_id=meta.doc_id,
             doc_title=meta.title,
@@ -324,7 +331,7 @@ def _refs_in_sentence(
         refs.append(
             _Ref(
                 number=number,
-                doc_type=DOC_TYPES[type_fold],
+                doc_type="Luật" if law else DOC_TYPES[type_fold],
                 date=head.date,
                 issuer=head.issuer,
                 term=head.term,

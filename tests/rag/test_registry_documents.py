@@ -179,3 +179,27 @@ def test_oddly_written_queries_find_oddly_written_citations(tmp_path: Path) -> N
         found = reg.lookup(query)
         assert [r.number for r in found] == [number], query
     assert reg.lookup("kết luận 46") == []
+
+
+def test_laws_are_cited_by_name_then_number() -> None:
+    path = DOCS / "ca9ba61fc61bf961.md"  # Quy định 384-QĐ/TW citing "Luật An toàn thông tin mạng số 86/2015/QH13"
+    if not path.exists():
+        pytest.skip(f"{path} is missing")
+    meta, sections = _parsed(path.name)
+    laws = {r.number: r for r in extract_directives(meta, sections) if r.doc_type == "Luật"}
+    assert "86/2015/QH13" in laws, sorted(laws)
+    assert laws["86/2015/QH13"].subject == "An toàn thông tin mạng"
+    assert laws["86/2015/QH13"].issuer == "Quốc hội"
+    meta = DocumentMeta(doc_id="p", title="Kế hoạch", filename="p.md")
+    text = "Luật này có hiệu lực; theo Luật số 12 người và Nghị quyết số 163/2024/QH15 của Quốc hội."
+    records = extract_directives(meta, [Section(section_id="s1", heading="I.", path=["I."], text=text)])
+    assert [(r.number, r.doc_type) for r in records] == [("163/2024/QH15", "Nghị quyết")]
+
+
+def test_a_law_is_looked_up_by_type_and_number(tmp_path: Path) -> None:
+    meta, sections = _parsed("ca9ba61fc61bf961.md")
+    reg = DirectiveRegistry(tmp_path / "d.sqlite3")
+    reg.replace_document(meta.doc_id, extract_directives(meta, sections))
+    for query in ("Luật số 86", "luat 86", "86/2015/QH13", "Luật An toàn thông tin mạng số 86/2015/QH13"):
+        assert [r.number for r in reg.lookup(query)] == ["86/2015/QH13"], query
+    assert reg.lookup("nghị quyết 86") == []
