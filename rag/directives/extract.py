@@ -403,8 +403,10 @@ def document_record(meta: DocumentMeta) -> DirectiveRecord | None:
     number = canonical_number(meta.number)
     if not DOC_NUMBER.fullmatch(number) or number_code(number) is None:
         return None
+    # Undated, the number alone would merge every province's "141/KH-UBND": the document id keeps them apart.
+    did = make_directive_id(number, meta.date) if meta.date else f"{make_directive_id(number, None)}~{meta.doc_id}"
     return DirectiveRecord(
-        directive_id=make_directive_id(number, meta.date),
+        directive_id=did,
         number=number,
         doc_type=type_of_word(meta.doc_type) or meta.doc_type,
         date=meta.date,

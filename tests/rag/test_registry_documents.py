@@ -203,3 +203,14 @@ def test_a_law_is_looked_up_by_type_and_number(tmp_path: Path) -> None:
     for query in ("Luật số 86", "luat 86", "86/2015/QH13", "Luật An toàn thông tin mạng số 86/2015/QH13"):
         assert [r.number for r in reg.lookup(query)] == ["86/2015/QH13"], query
     assert reg.lookup("nghị quyết 86") == []
+
+
+def test_two_undated_documents_with_one_number_stay_two(tmp_path: Path) -> None:
+    reg = DirectiveRegistry(tmp_path / "d.sqlite3")
+    for doc_id, province in (("bac-ninh", "Bắc Ninh"), ("nghe-an", "Nghệ An")):
+        meta = DocumentMeta(doc_id=doc_id, title=f"Kế hoạch của {province}", filename=f"{doc_id}.md",
+                            doc_type="Kế hoạch", number="141/KH-UBND", issuer=f"Ủy ban nhân dân tỉnh {province}")
+        reg.replace_document(doc_id, extract_directives(meta, []))
+    found = reg.lookup("kế hoạch 141")
+    assert sorted(r.doc_id or "" for r in found) == ["bac-ninh", "nghe-an"]
+    assert all(reg.get(r.directive_id).doc_id == r.doc_id for r in found)
