@@ -1,10 +1,11 @@
 """Language knowledge of Vietnamese administrative documents, as data tables with small accessors.
 
-One place for what other modules used to keep as private copies: document types and the codes used inside
-their numbers, number patterns, provinces (before and after the 2025 merger), communes and wards, central and
-provincial bodies (with their 2025 renamings/mergers), and structural markers (signature prefixes, Nơi nhận,
-Đề cương/Phụ lục, preamble openers), one module each. Names are matched through `rag.text.fold`, so Hoà/Hòa, missing accents and
-case do not matter. Tables are plain tuples/dicts so existing modules can switch by import only.
+One place for what other modules used to keep as private copies, one module per concern: document types and
+the codes used inside their numbers (`doctypes`), number patterns (`numbers`), provinces before and after the
+2025 merger, communes and wards (`places`), central and provincial bodies with their 2025 renamings/mergers
+(`bodies`), and structural markers: signature prefixes, Nơi nhận, Đề cương/Phụ lục, preamble openers
+(`markers`). Names are matched through `rag.text.fold`, so Hoà/Hòa, missing accents and case do not matter.
+Tables are plain tuples/dicts so existing modules can switch by import only.
 """
 
 from __future__ import annotations
