@@ -108,7 +108,7 @@ def ask(question: str, as_json: JsonOpt = False) -> None:
 
 @app.command()
 def directive(query: str, as_json: JsonOpt = False) -> None:
-    """Tra cứu nhanh văn bản được dẫn (vd. 35-NQ/TW, nq 35, Kết luận 21)."""
+    """Tra cứu nhanh văn bản theo số hiệu (vd. 35-NQ/TW, nq 35, Kết luận 21, hướng dẫn 37)."""
     assistant = _assistant(_settings())
     with _user_errors():
         records = assistant.lookup_directive(query)
@@ -121,6 +121,10 @@ def directive(query: str, as_json: JsonOpt = False) -> None:
         typer.echo(f"{r.doc_type} {r.number} · ngày {r.date or '?'} · {r.issuer or '?'} {r.term or ''}")
         if r.subject:
             typer.echo(f"  về: {r.subject}")
+        if r.doc_id:
+            typer.echo(f"  có trong kho tài liệu: {r.title or r.number} (mã: {r.doc_id})")
+            if not r.mentions:
+                typer.echo("  chưa có văn bản nào khác trong kho nhắc đến văn bản này")
         for m in r.mentions:
             typer.echo(f"  - {m.doc_title} › {m.section_path}")
 

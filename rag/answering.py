@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from rag import messages
 from rag.config import Settings
-from rag.directives import DOC_TYPES, DirectiveRegistry, looks_like_directive_query
+from rag.directives import DOC_TYPES, DirectiveStore, looks_like_directive_query
 from rag.errors import InvalidInputError
 from rag.evidence import (
     CorpusStats,
@@ -27,6 +27,7 @@ from rag.evidence import (
     question_words,
 )
 from rag.interfaces import Generator
+from rag.lexicon import merger_notes
 from rag.prompts import PromptTemplate
 from rag.refusal import EvidenceGate
 from rag.retrieval import Retriever, validate_filters
@@ -93,7 +94,7 @@ def _compact(text: str) -> str:
 class AnswerEngine:
     """Turns a question (+ history) into a verified Answer, as a stream of events."""
 
-    def __init__(self, settings: Settings, retriever: Retriever, registry: DirectiveRegistry,
+    def __init__(self, settings: Settings, retriever: Retriever, registry: DirectiveStore,
                  generator: Callable[[], Generator], trees: Callable[[str], Section | None]) -> None:
         self.settings = settings
         self.retriever = retriever
@@ -235,7 +236,12 @@ class AnswerEngine:
         if plan.kind == "metadata":
             composed = self._metadata_answer(question, standalone, plan, metas, filters)
         asks_which = bool(self._WHICH.search(fold(standalone)))
-        if composed is None and (plan.kind == "directive" or (asks_which and plan.kind == "general" and not plan.docs)):
+        # "Hướng dẫn 40-HD/BTGDVTW là văn bản nào?", "KH 310 UBND": a document named by its own number, asked
+        # which it is (or just typed), is a registry lookup; what it says is its own text (general path).
+        names_itself = is_directive and plan.kind == "general" and len(plan.docs) == 1 and (
+            bool(self._WHAT_IS.search(fold(standalone))) or len(fold(standalone).split()) <= 4)
+        if composed is None and (plan.kind == "directive" or names_itself
+                                 or (asks_which and plan.kind == "general" and not plan.docs)):
             composed = self._directive_answer(question, standalone)
         if composed is None and plan.kind == "cross_plan":
             composed = self._cross_plan_answer(question, standalone, plan, metas, filters)
@@ -246,10 +252,27 @@ class AnswerEngine:
             yield Event("token", text=answer.answer)
             answer.standalone_question = standalone if standalone != question else None
             answer.timings_ms = {**timings, "total_ms": round((time.perf_counter() - started) * 1000, 1)}
-            yield Event("done", answer=answer)
+            yield from self._with_merger_note(iter([Event("done", answer=answer)]), standalone, metas)
             return
 
-        yield from self._general(question, standalone, plan, k, filters, started)
+        yield from self._with_merger_note(self._general(question, standalone, plan, k, filters, started),
+                                          standalone, metas)
+
+    @staticmethod
+    def _with_merger_note(events: Iterator[Event], standalone: str, metas: Sequence[DocumentMeta]
+                          ) -> Iterator[Event]:
+        """Pass the events through; when the answer cites plans filed under the other side of the 2025 merger
+        of a province the question names ('Đắk Lắk' → a Phú Yên plan), add one line saying so."""
+        by_id = {m.doc_id: m for m in metas}
+        for event in events:
+            answer = event.answer
+            if event.type == "done" and answer is not None and not answer.refused:
+                cited = [by_id[c.doc_id].province for c in answer.citations if c.doc_id in by_id]
+                note = merger_notes(standalone, [p for p in cited if p])
+                if note:
+                    answer.answer = f"{answer.answer}\n{note}"
+                    yield Event("token", text=f"\n{note}")
+            yield event
 
     # ------------------------------------------------------------------ general path (model condenses)
     def _general(self, question: str, standalone: str, plan: Route, k: int, filters: dict[str, Any],
@@ -461,6 +484,7 @@ class AnswerEngine:
 
     # ------------------------------------------------------------------ directive path
     _WHICH = re.compile(r"\b(nao|so may|so bao nhieu|la gi|so hieu|ten la gi|cu the)\b")
+    _WHAT_IS = re.compile(r"\bla (?:van ban |tai lieu )?(?:nao|gi)\b")
 
     def find_directives(self, query: str, limit: int = 5) -> list[DirectiveRecord]:
         """Registry records for a number ('nq 35') or, failing that, for a type + subject ('Nghị quyết về
@@ -510,7 +534,20 @@ class AnswerEngine:
                     context = context[:220].rsplit(" ", 1)[0] + "…"
                 head += f". Các kế hoạch nhắc đến văn bản này trong ngữ cảnh: «{context}»"
             docs = list(dict.fromkeys(m.doc_title for m in record.mentions))
-            lines.append(f"{'- ' if len(records) > 1 else ''}{head}. Được nhắc đến trong {len(docs)} văn bản:")
+            bullet = "- " if len(records) > 1 else ""
+            if record.doc_id:
+                own = self._own_citation(record, len(citations) + 1)
+                if own is not None:
+                    citations.append(own)
+                ref = f" [{own.n}]" if own is not None else ""
+                lines.append(f"{bullet}{head}. Văn bản có trong kho tài liệu: «{record.title or record.number}»"
+                             f" (mã tài liệu: {record.doc_id}){ref}.")
+                if not docs:
+                    lines.append("  Chưa có văn bản nào khác trong kho nhắc đến văn bản này.")
+                    continue
+                lines.append(f"  Được nhắc đến trong {len(docs)} văn bản:")
+            else:
+                lines.append(f"{bullet}{head}. Được nhắc đến trong {len(docs)} văn bản:")
             first_per_doc = list({m.doc_id: m for m in reversed(record.mentions)}.values())[::-1]
             extra = [m for m in record.mentions if m not in first_per_doc]
             for mention in (first_per_doc + extra)[:max(6, len(first_per_doc))]:
@@ -522,6 +559,18 @@ class AnswerEngine:
         answer = Answer(question=question, answer="\n".join(lines), mode="directive", citations=citations,
                         directives=records)
         return answer, citations
+
+    def _own_citation(self, record: DirectiveRecord, n: int) -> Citation | None:
+        """A citation of an ingested document's own first section (its header: number, date, issuer)."""
+        chunks = [c for c in self.retriever.snapshot().chunks.values() if c.doc_id == record.doc_id]
+        if not chunks:
+            return None
+        first = min(chunks, key=lambda c: c.order)
+        quote = " ".join(first.text.split())
+        if len(quote) > 240:
+            quote = quote[:240].rsplit(" ", 1)[0] + "…"
+        return Citation(n=n, doc_id=first.doc_id, doc_title=first.doc_title, section_path=first.path_str,
+                        quote=quote, score=1.0, section_id=first.section_id)
 
     # ------------------------------------------------------------------ cross-plan path
     _ABBREVIATIONS: ClassVar[dict[str, str]] = {
