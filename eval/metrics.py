@@ -20,7 +20,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.evidence import STOPWORDS
 from rag.text import canonical_number, fold, normalize, strip_diacritics
 
 _WS = re.compile(r"\s+")
@@ -321,8 +320,8 @@ def per_item_table(named: Iterable[tuple[str, PerItem]]) -> dict[str, dict[str, 
 #   letter or digit, or a space followed by a lower-case letter or , ;); a trailing "…"/"..." marks a cut and
 #   counts unless the source shows the sentence ending there;
 # - a section path label is a fragment when one of its parts (split at " › ") starts inside (as above) or ends
-#   on a connecting word (rag.evidence.STOPWORDS: "của", "và", "về", "các", ...), a comma or a hyphen, or has an
-#   unclosed bracket or quote (a heading cut at a hard line wrap).
+#   on a connecting word (`CONNECTORS`: "của", "và", "về", "các", ...), a comma or a hyphen, or has an unclosed
+#   bracket or quote (a heading cut at a hard line wrap).
 
 _LIST_MARKER = re.compile(r"^(?:[-+•–]\s*|\(?[0-9]+(?:\.[0-9]+)*[.)]\s*|\(?[a-zđ][)]\s*|[IVXLC]+[.\-]\s+)+")
 _FINAL = tuple(".!?:;…)]}\"”’»|")
@@ -330,6 +329,11 @@ _ELLIPSIS = re.compile(r"(?:…|\.\.\.)$")
 _CITATION_MARK = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)|\n+")
 PATH_SEPARATOR = " › "
+# Words a Vietnamese heading never ends on (they need a complement). TODO: move to rag/lexicon.py once it lands.
+CONNECTORS = frozenset((
+    "của", "và", "về", "các", "cho", "với", "trong", "tại", "theo", "để", "từ", "đến", "là", "những", "một",
+    "số", "đối", "nhằm", "hoặc", "thuộc", "trên", "giữa", "được", "do", "bởi", "nhất", "cùng",
+))
 
 
 def _plain(text: str) -> str:
@@ -371,8 +375,8 @@ def ends_inside(text: str, source: str | None = None) -> bool:
     if rest[0].isalnum():
         return True
     nxt = rest.lstrip()
-    if not nxt:
-        return False
+    if not nxt or _LIST_MARKER.match(nxt):
+        return False  # the source ends, or a new list item begins
     if core.endswith(_FINAL):
         return False
     return nxt[0].islower() or nxt[0] in ",;"
@@ -383,8 +387,8 @@ def label_is_fragment(label: str) -> bool:
     for part in (p.strip() for p in label.split(PATH_SEPARATOR)):
         if not part:
             continue
-        words = fold(part).split()
-        if (starts_inside(part) or part.endswith((",", "-", "–")) or (words and words[-1] in STOPWORDS)
+        words = normalize(part).lower().split()
+        if (starts_inside(part) or part.endswith((",", "-", "–")) or (words and words[-1] in CONNECTORS)
                 or part.count("(") > part.count(")") or part.count("“") > part.count("”")):
             return True
     return False
