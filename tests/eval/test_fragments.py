@@ -26,7 +26,8 @@ SOURCE = (
 def test_whole_sentences_are_not_fragments() -> None:
     sentence = "Đồng thời, thường xuyên kiểm tra, đôn đốc."
     assert not starts_inside(sentence, SOURCE) and not ends_inside(sentence, SOURCE)
-    item = "b) Xác định lộ trình cụ thể để bảo đảm từ ngày 01 tháng 01 năm 2026, Luật Việc làm được thực hiện thống nhất."
+    item = ("b) Xác định lộ trình cụ thể để bảo đảm từ ngày 01 tháng 01 năm 2026, Luật Việc làm được thực hiện "
+            "thống nhất.")
     assert not starts_inside(item, SOURCE) and not ends_inside(item, SOURCE)
 
 
