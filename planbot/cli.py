@@ -209,10 +209,22 @@ def eval_cmd(
 @app.command()
 def bench(
     quick: Annotated[bool, typer.Option("--quick", help="Bỏ qua phần gọi mô hình.")] = False,
+    real_corpus: Annotated[bool, typer.Option("--real-corpus", help="Đo trên corpus/ + 43 tài liệu thật.")] = False,
+    extra_dir: Annotated[Path | None, typer.Option("--extra-dir", help="Thư mục tài liệu thật.")] = None,
+    embed_cache: Annotated[Path | None, typer.Option("--embed-cache", help="Dùng lại bộ đệm vector.")] = None,
 ) -> None:
     """Đo tốc độ và bộ nhớ trên máy này."""
+    if real_corpus:
+        from eval.realbench import print_real_bench, run_real_bench
+        from eval.sets import MissingCorpus
+
+        try:
+            results = run_real_bench(_settings(), extra_dir=extra_dir, embed_cache=embed_cache)
+        except MissingCorpus as exc:
+            typer.echo(f"Lỗi: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        print_real_bench(results)
+        return
     from eval.bench import run_bench
 
     run_bench(_settings(), quick=quick)
-
-
