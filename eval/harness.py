@@ -262,7 +262,7 @@ def run_eval(
     `corpus_paths` (default: the settings' corpus dir) are ingested first; `halves` (item id → hold-out half)
     adds per-half summaries; `name` (the set's name) goes into the results file name.
     """
-    from eval.runparts import by_half, fragment_block, rename_docs, stem_ids
+    from eval.runparts import by_half, fragment_block, ingest_all, rename_docs, stem_ids
 
     corpus = list(corpus_paths) if corpus_paths is not None else [settings.corpus_dir]
     items = load_dataset(dataset)
@@ -273,7 +273,7 @@ def run_eval(
         from rag.assistant import Assistant
 
         assistant = Assistant(settings)
-    report = assistant.ingest(corpus)
+    report, ingest_failures = ingest_all(assistant, corpus)
     ingest_s = time.perf_counter() - started
 
     start = time.perf_counter()
@@ -319,7 +319,8 @@ def run_eval(
             for key in ("embed_backend", "embed_model", "llm_backend", "llm_model_package", "llm_ctx",
                         "llm_max_tokens", "top_k", "context_chars", "refusal_min_score")
         },
-        "ingest": {"seconds": round(ingest_s, 2), "documents": report.documents, "chunks": report.chunks},
+        "ingest": {"seconds": round(ingest_s, 2), "documents": report.documents, "chunks": report.chunks,
+                   "failed": ingest_failures},
         "systems": systems,
     }
     if "baseline" in systems:

@@ -121,6 +121,8 @@ def print_sets(combined: Mapping[str, Any]) -> None:
     for name, result in results.items():
         console.rule(f"set: {name}")
         print_summary(result)
+        for failure in result.get("ingest", {}).get("failed", []):
+            console.print(f"[red]not ingested (product error):[/red] {failure}")
     names = list(results)
     side = Table(title=f"Sets side by side ({combined['config']}) — product")
     side.add_column("metric")

@@ -9,9 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 from eval.dataset import load_dataset
+from eval.runparts import ingest_all
 from eval.sets import DEV_DATASET, EXTRA_DATASET, HALVES
 from eval.suite import EXTRA_SUBDIR, gaps, print_sets, run_sets, settings_for
 from rag.config import PROJECT_ROOT, Settings
+from rag.types import IngestReport
 from tests.eval.conftest import BlindAssistant, FixedBaseline, OracleAssistant
 
 pytestmark = pytest.mark.unit
@@ -109,3 +111,30 @@ def test_cli_reports_a_missing_extra_folder_in_vietnamese(tmp_path: Path,
     assert "Không tìm thấy thư mục tài liệu bổ sung" in result.output
     bad = CliRunner().invoke(app, ["eval", "--set", "nope"])
     assert bad.exit_code == 2 and "--set" in bad.output
+
+
+class _Fragile:
+    """Ingests file by file like the product, but one document crashes the whole batch (a parser bug)."""
+
+    def __init__(self, bad: str) -> None:
+        self.bad = bad
+        self.done: list[str] = []
+
+    def ingest(self, paths: list[Path]) -> IngestReport:
+        from rag.ingest import iter_files
+
+        for path in iter_files(paths):
+            if path.name == self.bad:
+                raise ValueError("substring not found")
+            self.done.append(path.name)
+        return IngestReport(documents=len(set(self.done)))
+
+
+def test_ingest_all_goes_file_by_file_around_a_document_that_crashes(tmp_path: Path) -> None:
+    for name in ("a.md", "b.md", "c.md"):
+        (tmp_path / name).write_text("KẾ HOẠCH\n", encoding="utf-8")
+    fragile = _Fragile("b.md")
+    report, failures = ingest_all(fragile, [tmp_path])
+    assert failures == ["b.md: ValueError: substring not found"]
+    assert report.documents == 2 and "c.md" in fragile.done
+    assert ingest_all(_Fragile("none"), [tmp_path])[1] == []
