@@ -180,24 +180,55 @@ def eval_cmd(
     retrieval_only: Annotated[bool, typer.Option("--retrieval-only")] = False,
     limit: Annotated[int | None, typer.Option("--limit")] = None,
     compare_baseline: Annotated[bool, typer.Option("--compare-baseline")] = False,
-    dataset: Annotated[Path, typer.Option("--dataset")] = Path("eval/datasets/dev.jsonl"),
+    which: Annotated[str, typer.Option("--set", help="dev, extra hoặc both (mặc định: cả hai).")] = "both",
+    extra_dir: Annotated[Path | None, typer.Option("--extra-dir", help="Thư mục tài liệu của bộ 'extra'.")] = None,
+    dataset: Annotated[Path | None, typer.Option("--dataset", help="Một tệp câu hỏi riêng (chỉ chạy tệp đó).")] = None,
     out_dir: Annotated[Path, typer.Option("--out-dir")] = Path("eval/results"),
 ) -> None:
-    """Đánh giá chất lượng truy hồi / trả lời trên bộ câu hỏi."""
-    from eval.harness import print_summary, run_eval
+    """Đánh giá chất lượng truy hồi / trả lời trên bộ câu hỏi dev và extra (có so sánh hai bộ)."""
+    from eval.sets import SET_NAMES, MissingCorpus
 
-    result = run_eval(_settings(), dataset=dataset, retrieval_only=retrieval_only, limit=limit,
-                      compare_baseline=compare_baseline, out_dir=out_dir)
-    print_summary(result)
+    if dataset is not None:
+        from eval.harness import print_summary, run_eval
+
+        result = run_eval(_settings(), dataset=dataset, retrieval_only=retrieval_only, limit=limit,
+                          compare_baseline=compare_baseline, out_dir=out_dir)
+        print_summary(result)
+        return
+    if which not in (*SET_NAMES, "both"):
+        typer.echo(f"Lỗi: --set phải là dev, extra hoặc both (không phải {which!r}).", err=True)
+        raise typer.Exit(2)
+    from eval.suite import print_sets, run_sets
+
+    try:
+        combined = run_sets(_settings(), sets=SET_NAMES if which == "both" else (which,),
+                            retrieval_only=retrieval_only, limit=limit, compare_baseline=compare_baseline,
+                            out_dir=out_dir, extra_dir=extra_dir)
+    except MissingCorpus as exc:
+        typer.echo(f"Lỗi: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    print_sets(combined)
 
 
 @app.command()
 def bench(
     quick: Annotated[bool, typer.Option("--quick", help="Bỏ qua phần gọi mô hình.")] = False,
+    real_corpus: Annotated[bool, typer.Option("--real-corpus", help="Đo trên corpus/ + 43 tài liệu thật.")] = False,
+    extra_dir: Annotated[Path | None, typer.Option("--extra-dir", help="Thư mục tài liệu thật.")] = None,
+    embed_cache: Annotated[Path | None, typer.Option("--embed-cache", help="Dùng lại bộ đệm vector.")] = None,
 ) -> None:
     """Đo tốc độ và bộ nhớ trên máy này."""
+    if real_corpus:
+        from eval.realbench import print_real_bench, run_real_bench
+        from eval.sets import MissingCorpus
+
+        try:
+            results = run_real_bench(_settings(), extra_dir=extra_dir, embed_cache=embed_cache)
+        except MissingCorpus as exc:
+            typer.echo(f"Lỗi: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        print_real_bench(results)
+        return
     from eval.bench import run_bench
 
     run_bench(_settings(), quick=quick)
-
-
