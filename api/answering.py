@@ -43,7 +43,10 @@ _ERRORS_BY_CODE: dict[str, type[PlanbotError]] = {
 
 
 def check_question(question: str, settings: Settings) -> None:
-    """Enforce the configured question length (the schema only has a hard cap)."""
+    """Enforce the configured question length (the schema only has a hard cap) and clean text: the one check
+    of the question for /v1/ask and /v1/chat/completions alike."""
+    if "\x00" in question:
+        raise InvalidInputError("NUL byte in question", user_message="Câu hỏi chứa ký tự không hợp lệ.")
     limit = settings.max_question_chars
     if len(question.strip()) > limit:
         raise QuestionTooLongError(

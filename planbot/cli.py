@@ -131,7 +131,8 @@ def serve(host: Annotated[str | None, typer.Option("--host")] = None,
     """Chạy HTTP API và trang hỏi đáp (kèm bot Telegram nếu có token)."""
     from api.server import serve as run_server
 
-    run_server(_settings(), host=host, port=port)
+    with _user_errors():
+        run_server(_settings(), host=host, port=port)
 
 
 @app.command()
@@ -147,6 +148,10 @@ def run(host: Annotated[str | None, typer.Option("--host")] = None,
         port: Annotated[int | None, typer.Option("--port")] = None) -> None:
     """Chuẩn bị mô hình, nạp corpus/ rồi chạy API + trang web (+ bot khi có token)."""
     settings = _settings()
+    from api.server import check_exposure
+
+    with _user_errors():
+        check_exposure(settings, host or settings.host)  # refuse an unsafe bind before minutes of preparation
     if settings.llm_backend == "llamacpp" and settings.llm_model_path is None:
         from rag.llm.assets import ensure_model
 
@@ -157,7 +162,8 @@ def run(host: Annotated[str | None, typer.Option("--host")] = None,
     typer.echo(f"Chỉ mục: {report.documents} tài liệu, {report.chunks} đoạn, {report.directives} văn bản được dẫn.")
     from api.server import serve as run_server
 
-    run_server(settings, host=host, port=port, assistant=assistant)
+    with _user_errors():
+        run_server(settings, host=host, port=port, assistant=assistant)
 
 
 @model_app.command("fetch")

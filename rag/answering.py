@@ -30,7 +30,7 @@ from rag.interfaces import Generator
 from rag.prompts import PromptTemplate
 from rag.refusal import EvidenceGate
 from rag.retrieval import Retriever, validate_filters
-from rag.routing import Route, route, standalone_question
+from rag.routing import Route, docs_named, route, standalone_question
 from rag.text import fold
 from rag.types import (
     SECTION_SEP,
@@ -158,7 +158,8 @@ class AnswerEngine:
         plan's particulars (date, signer, recipients…) the header/signature/recipient sections come first."""
         filters = validate_filters(filters)
         snap = self.retriever.snapshot()
-        metas = list(snap.metas.values())
+        allowed = self.retriever.allowed_docs(filters)
+        metas = [m for m in snap.metas.values() if allowed is None or m.doc_id in allowed]
         standalone = standalone_question(query, history, metas)
         plan = route(standalone, metas, is_directive=looks_like_directive_query(standalone))
         lists: list[tuple[float, list[Chunk]]] = []
@@ -186,7 +187,7 @@ class AnswerEngine:
         fused: dict[str, float] = {}
         by_id: dict[str, Chunk] = {}
         for weight, chunks in lists:
-            for rank, chunk in enumerate(chunks):
+            for rank, chunk in enumerate(c for c in chunks if allowed is None or c.doc_id in allowed):
                 fused[chunk.chunk_id] = fused.get(chunk.chunk_id, 0.0) + weight / (60 + rank + 1)
                 by_id[chunk.chunk_id] = chunk
         base_by_id = {h.chunk.chunk_id: h for h in base}
@@ -211,11 +212,14 @@ class AnswerEngine:
         allowed = self.retriever.allowed_docs(filters)
         metas = [m for m in snap.metas.values() if allowed is None or m.doc_id in allowed]
         if not metas:
-            answer = Answer(question=question, answer=messages.NO_DOCUMENTS, refused=True, mode="refused")
-            yield Event("sources", sources=[])
-            yield Event("done", answer=answer)
+            yield from self._nothing(question, messages.NO_FILTER_MATCH if snap.metas else messages.NO_DOCUMENTS)
             return
         standalone = standalone_question(question, history, metas)
+        if allowed is not None:
+            named = docs_named(standalone, list(snap.metas.values()))
+            if named and not allowed.intersection(named):  # the plan asked about is outside the filters
+                yield from self._nothing(question, messages.NO_FILTER_MATCH)
+                return
         early = self.gate.precheck(standalone, metas, self.stats())
         if early.refuse:
             log.info("refused before retrieval: %s", early.reason)
@@ -250,6 +254,13 @@ class AnswerEngine:
             return
 
         yield from self._general(question, standalone, plan, k, filters, started)
+
+    @staticmethod
+    def _nothing(question: str, text: str) -> Iterator[Event]:
+        """A refusal without evidence: no document (or none within the filters) to answer from."""
+        yield Event("sources", sources=[])
+        yield Event("token", text=text)
+        yield Event("done", answer=Answer(question=question, answer=text, refused=True, mode="refused"))
 
     # ------------------------------------------------------------------ general path (model condenses)
     def _general(self, question: str, standalone: str, plan: Route, k: int, filters: dict[str, Any],

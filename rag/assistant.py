@@ -236,7 +236,14 @@ class Assistant:
         return report
 
     def delete_document(self, doc_id: str) -> None:
+        """Remove a document from the index; a file it came from by upload (under the data dir) goes too."""
+        record = self.catalog.get(doc_id)
         self.ingestor.delete(doc_id)
+        if record is not None:
+            source = Path(record.source_path)
+            uploads = (self.settings.data_dir / "uploads").resolve()
+            if source.parent == uploads:
+                source.unlink(missing_ok=True)
 
     def warm_up(self, *, model: bool = True) -> None:
         """Load the index, the embedder and (optionally) the model now, for readiness."""

@@ -16,6 +16,7 @@ from api.routes.ask import ERRORS
 from api.schemas import DocumentList, ErrorResponse, SectionText, UploadResult
 from rag.assistant import DocumentDetail
 from rag.errors import DocumentReadError, PlanbotError, UnsupportedDocumentError
+from rag.types import IngestReport
 
 logger = logging.getLogger("planbot.api")
 
@@ -79,15 +80,18 @@ def safe_filename(name: str | None) -> str:
         403: {"model": ErrorResponse, "description": "Cần khóa quản trị"},
         413: {"model": ErrorResponse, "description": "Tệp quá lớn"},
         415: {"model": ErrorResponse, "description": "Định dạng không hỗ trợ"},
+        200: {"model": UploadResult, "description": "Nội dung đã có sẵn (không nạp lại)"},
     },
 )
 async def upload_document(
     principal: AdminDep,
     assistant: AssistantDep,
     settings: SettingsDep,
+    response: Response,
     file: Annotated[UploadFile, File(description="Tệp kế hoạch: .txt, .md, .docx hoặc .pdf")],
 ) -> UploadResult:
-    """Ingest one file (replaces a document with the same content or name); needs an admin key."""
+    """Ingest one file; needs an admin key. 201 when added or replaced (same name, new content); 200 with
+    `already_present: true` and the holding document when the same content is already indexed."""
     filename = safe_filename(file.filename)
     if PurePosixPath(filename).suffix.lower() not in ALLOWED_SUFFIXES:
         raise UnsupportedDocumentError(f"upload {filename!r}")
@@ -99,6 +103,19 @@ async def upload_document(
         )
     if not data.strip():
         raise DocumentReadError(f"empty upload {filename!r}")
+    digest = hashlib.sha256(data).hexdigest()
+    docs = await anyio.to_thread.run_sync(assistant.list_documents)
+    holder = next((d for d in docs if d.sha256 == digest), None)
+    if holder is not None and holder.filename != filename:
+        # The same content under another name: not indexed twice (answers would cite it twice).
+        response.status_code = 200
+        return UploadResult(
+            report=IngestReport(documents=len(docs), unchanged=1),
+            document=holder,
+            already_present=True,
+            message=f"Nội dung tệp «{filename}» đã có trong hệ thống: tài liệu «{holder.doc_id}» "
+            f"(tệp «{holder.filename}»). Không nạp thêm bản trùng.",
+        )
     try:
         report = await anyio.to_thread.run_sync(assistant.ingest_bytes, filename, data)
     except PlanbotError:
@@ -108,11 +125,12 @@ async def upload_document(
         raise DocumentReadError(f"unreadable upload {filename!r}") from exc
     if report.skipped and not (report.added or report.replaced or report.unchanged):
         raise DocumentReadError(f"upload skipped: {report.skipped}")
-    digest = hashlib.sha256(data).hexdigest()
     docs = await anyio.to_thread.run_sync(assistant.list_documents)
-    document = next((d for d in docs if d.sha256 == digest), None)
-    if document is None:
-        document = next((d for d in docs if d.filename == filename), None)
+    document = next((d for d in docs if d.filename == filename and d.sha256 == digest), None)
+    if report.unchanged:
+        response.status_code = 200
+        return UploadResult(report=report, document=document, already_present=True,
+                            message=f"Tệp «{filename}» đã có trong hệ thống với cùng nội dung.")
     return UploadResult(report=report, document=document)
 
 
