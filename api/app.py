@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from api.errors import install_error_handlers
 from api.middleware import RequestContextMiddleware
 from api.queue import ModelQueue
-from api.routes import ask, chat, directives, documents, health, search, web
+from api.routes import ask, chat, directives, documents, health, models, search, web
 from api.security import RateLimiter
 from rag.assistant import Assistant
 from rag.config import Settings
@@ -122,7 +122,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         )
     app.add_middleware(RequestContextMiddleware, settings=settings)
 
-    for module in (health, ask, search, directives, documents, chat, web):
+    for module in (health, ask, search, directives, documents, chat, models, web):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     return app

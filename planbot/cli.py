@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from planbot.logs import configure_logging
 from rag.config import Settings
 from rag.errors import PlanbotError
 
@@ -46,9 +47,12 @@ def _user_errors() -> Iterator[None]:
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
     """Logging setup for every command."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        settings = _settings()
+        level, fmt = settings.log_level, settings.log_format
+    except Exception:  # a bad setting is reported by the command itself; logging still works
+        level, fmt = None, "text"
+    configure_logging(level or ("INFO" if verbose else "WARNING"), fmt)
 
 
 @app.command()
@@ -140,7 +144,9 @@ def bot() -> None:
     """Chạy bot Telegram (long polling hoặc webhook)."""
     from bot.app import run_bot
 
-    run_bot(_settings())
+    settings = _settings()
+    configure_logging(settings.log_level or "INFO", settings.log_format)
+    run_bot(settings)
 
 
 @app.command()

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.unit
 
 @pytest.fixture
 def app_client(tmp_path: Path, fake: FakeAssistant) -> Iterator[TestClient]:
-    with TestClient(create_app(make_settings(tmp_path), assistant=fake)) as client:
+    with TestClient(create_app(make_settings(tmp_path), assistant=fake)) as client:  # type: ignore[arg-type]
         yield client
 
 

@@ -84,3 +84,23 @@ def test_empty_messages_is_422(client: httpx.Client) -> None:
     r = client.post("/v1/chat/completions", json={"model": "x", "messages": []})
     assert r.status_code == 422
     assert r.json()["error"]["message"]
+
+
+def test_models_list_and_retrieve(oa: Any) -> None:
+    models = oa.models.list()
+    ids = [m.id for m in models.data]
+    assert ids == ["planbot"]
+    card = oa.models.retrieve("planbot")
+    assert card.id == "planbot" and card.object == "model" and card.owned_by and card.created > 0
+    with pytest.raises(openai.NotFoundError) as info:
+        oa.models.retrieve("gpt-4o")
+    assert "planbot" in str(info.value)
+    # the listed id is the one a front-end then chats with
+    resp = oa.chat.completions.create(model=ids[0], messages=[{"role": "user", "content": QUESTION}])
+    assert resp.model == "planbot" and (resp.model_extra or {})["citations"]
+
+
+def test_models_need_a_key(oa: Any) -> None:
+    bad = openai.OpenAI(base_url=str(oa.base_url), api_key="sai-khoa", max_retries=0)
+    with pytest.raises(openai.AuthenticationError):
+        bad.models.list()
