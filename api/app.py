@@ -13,6 +13,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
+from api.metrics import app_registry
+from api.metrics import router as metrics_router
 from api.middleware import RequestContextMiddleware
 from api.queue import ModelQueue
 from api.routes import ask, chat, directives, documents, health, models, search, web
@@ -108,6 +110,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     app.state.assistant = None
     app.state.readiness = {"status": "starting", "detail": None}
     app.state.model_queue = ModelQueue(settings.queue_size)
+    app.state.metrics_registry = app_registry(app.state.model_queue)
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
 
     install_error_handlers(app)
@@ -124,5 +127,6 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
 
     for module in (health, ask, search, directives, documents, chat, models, web):
         app.include_router(module.router)
+    app.include_router(metrics_router)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     return app

@@ -14,6 +14,7 @@ from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_body
+from api.metrics import record_request
 from rag.config import Settings
 
 access_logger = logging.getLogger("planbot.access")
@@ -103,6 +104,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive_wrapper, send_wrapper)
         finally:
             self._log(scope, state, status_box, started, rid)
+            record_request(scope, status_box["status"] or 499, time.perf_counter() - started)
 
     async def _too_large(self, send: Send, rid: str) -> None:
         body = json.dumps(

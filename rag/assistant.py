@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from rag import metrics
 from rag.answering import AnswerEngine, Event
 from rag.catalog import Catalog, tree_outline
 from rag.config import Settings
@@ -226,12 +227,18 @@ class Assistant:
     def ingest(self, paths: Sequence[Path], *, progress: bool = False) -> IngestReport:
         """Ingest files/directories, then rebuild the search snapshot so the next question does not pay it."""
         report = self.ingestor.ingest(paths, progress=progress)
+        metrics.record_ingest(report)
         self.retriever.snapshot()
         return report
 
     def ingest_bytes(self, filename: str, data: bytes) -> IngestReport:
         """Ingest an uploaded file (kept under the data dir)."""
-        report = self.ingestor.ingest_bytes(filename, data)
+        try:
+            report = self.ingestor.ingest_bytes(filename, data)
+        except Exception:
+            metrics.record_ingest_failure()
+            raise
+        metrics.record_ingest(report)
         self.retriever.snapshot()
         return report
 

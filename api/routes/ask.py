@@ -76,9 +76,11 @@ def encode_event(event: StreamEvent) -> bytes:
     return sse(event.type, event.model_dump(mode="json"))
 
 
-async def _frames(ticket: Ticket, events: Iterator[StreamEvent]) -> AsyncIterator[bytes]:
+async def _frames(ticket: Ticket, events: Iterator[StreamEvent], request: Request) -> AsyncIterator[bytes]:
     yield HEARTBEAT  # headers and a first byte go out at once, even while queued
     async for event in answer_events(ticket, events):
+        if event is not None and event.type == "done" and event.answer is not None:
+            request.state.answer_mode = event.answer.mode
         yield HEARTBEAT if event is None else encode_event(event)
 
 
@@ -109,6 +111,7 @@ async def ask(
     request.state.log_question = body.question
     ticket, events = await open_answer(assistant, queue, body.question, body.history, body.top_k, body.filters)
     if wants_event_stream(request, body.stream):
-        return EventStreamResponse(_frames(ticket, events), on_close=ticket.release)
+        return EventStreamResponse(_frames(ticket, events, request), on_close=ticket.release)
     answer = await answer_once(ticket, events)
+    request.state.answer_mode = answer.mode
     return Response(answer.model_dump_json(), media_type="application/json")

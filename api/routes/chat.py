@@ -67,7 +67,9 @@ def _chunk(cid: str, created: int, model: str, delta: dict[str, Any], finish: st
     return sse_data(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
 
 
-async def _openai_frames(ticket: Ticket, events: Iterator[StreamEvent], model: str) -> AsyncIterator[bytes]:
+async def _openai_frames(
+    ticket: Ticket, events: Iterator[StreamEvent], model: str, request: Request
+) -> AsyncIterator[bytes]:
     """OpenAI chunks. Draft tokens are not forwarded (a chat client cannot retract text): the verified
     answer is sent once checked, then its sources; heartbeats keep the connection alive meanwhile."""
     cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
@@ -77,6 +79,7 @@ async def _openai_frames(ticket: Ticket, events: Iterator[StreamEvent], model: s
             yield HEARTBEAT
         elif event.type == "done" and event.answer is not None:
             answer = event.answer
+            request.state.answer_mode = answer.mode
             yield _chunk(cid, created, model, {"content": answer.answer})
             cites = [c.model_dump(mode="json") for c in _citations(answer)]
             yield _chunk(
@@ -124,8 +127,9 @@ async def chat_completions(
     request.state.log_question = question
     ticket, events = await open_answer(assistant, queue, question, history, body.top_k, body.filters)
     if body.stream:
-        return EventStreamResponse(_openai_frames(ticket, events, body.model), on_close=ticket.release)
+        return EventStreamResponse(_openai_frames(ticket, events, body.model, request), on_close=ticket.release)
     answer = await answer_once(ticket, events)
+    request.state.answer_mode = answer.mode
     resp = ChatCompletionResponse(
         id=f"chatcmpl-{uuid.uuid4().hex}",
         created=int(time.time()),
