@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
+from api.docs_ui import install_docs
 from api.errors import install_error_handlers
 from api.metrics import app_registry
 from api.metrics import router as metrics_router
@@ -98,6 +99,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served from local assets by install_docs (no CDN)
+        redoc_url=None,
         openapi_tags=[
             {"name": "Hỏi đáp", "description": "Hỏi và nhận câu trả lời có trích dẫn"},
             {"name": "Tra cứu", "description": "Tìm kiếm mục và văn bản chỉ đạo (không gọi mô hình)"},
@@ -128,5 +131,6 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     for module in (health, ask, search, directives, documents, chat, models, web):
         app.include_router(module.router)
     app.include_router(metrics_router)
+    install_docs(app)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     return app

@@ -142,3 +142,40 @@ def _use_widget(browser, url: str, tmp_path: Path) -> None:  # type: ignore[no-u
     frame.locator(".msg.bot:not(.pending) .cite-ref").first.wait_for()
     assert frame.locator(".msg.bot .answer").inner_text().startswith("Theo các")
     page.screenshot(path=str(tmp_path / "widget.png"))
+
+
+def test_api_docs_render_with_networking_off(
+    browser: Any,
+    serve: Callable[..., LiveServer],
+    fake: FakeAssistant,
+    tmp_path: Path,
+) -> None:
+    server = serve(fake)
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    external: list[str] = []
+
+    def only_this_server(route: Any) -> None:  # the intranet case: anything else is unreachable
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    context.route("**/*", only_this_server)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(server.url + "/docs")
+    page.wait_for_selector(".swagger-ui .opblock-summary-path")
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any("/v1/ask" in p for p in paths) and any("/v1/models" in p for p in paths)
+    assert "Trợ lý Kế hoạch API" in page.inner_text(".swagger-ui .info .title")
+    page.screenshot(path=str(tmp_path / "docs.png"), full_page=False)
+
+    page.goto(server.url + "/redoc")
+    page.wait_for_selector("redoc h1, .api-info h1, h1", timeout=20000)
+    sync_api.expect(page.locator("h1").first).to_contain_text("Trợ lý Kế hoạch API")
+    page.screenshot(path=str(tmp_path / "redoc.png"), full_page=False)
+    context.close()
+    assert errors == []
+    assert external == []
