@@ -126,6 +126,12 @@ class AskRequest(BaseModel):
         return _check_filters(value)
 
 
+class AnswerOut(Answer):
+    """An answer as the API returns it: with the id to rate it by (POST /v1/feedback)."""
+
+    answer_id: str | None = Field(default=None, description="Mã câu trả lời, dùng để gửi góp ý 👍/👎.")
+
+
 class SearchRequest(BaseModel):
     """A retrieval query (no model call)."""
 
@@ -303,6 +309,7 @@ class ChatCompletionResponse(BaseModel):
     choices: list[ChatCompletionChoice]
     citations: list[Citation] = Field(default_factory=list)
     refused: bool = False
+    answer_id: str | None = None  # for POST /v1/feedback
 
 
 def search_hit_out(hit: Any) -> SearchHitOut:

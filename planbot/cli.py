@@ -19,6 +19,8 @@ app = typer.Typer(help="Trợ lý Kế hoạch — hỏi đáp có trích dẫn 
                   no_args_is_help=True, pretty_exceptions_enable=False)
 model_app = typer.Typer(help="Mô hình ngôn ngữ cục bộ.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
+feedback_app = typer.Typer(help="Góp ý 👍/👎 của người dùng.", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")]
 
@@ -209,3 +211,49 @@ def bench(
     run_bench(_settings(), quick=quick)
 
 
+@feedback_app.command("export")
+def feedback_export(
+    out: Annotated[Path, typer.Option("--out", help="Tệp JSONL (định dạng eval/datasets/dev.jsonl).")] = Path(
+        "eval/datasets/feedback-candidates.jsonl"),
+    rating: Annotated[str, typer.Option("--rating", help="down (mặc định), up hoặc all.")] = "down",
+) -> None:
+    """Xuất góp ý thành câu hỏi ứng viên cho bộ đánh giá (👎 mặc định)."""
+    from rag.feedback import SqliteFeedbackStore, export_jsonl
+
+    if rating not in ("down", "up", "all"):
+        typer.echo("Lỗi: --rating chỉ nhận down, up hoặc all.", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+    if not settings.feedback_path.exists():
+        typer.echo(f"Chưa có góp ý nào ({settings.feedback_path} chưa tồn tại).", err=True)
+        raise typer.Exit(1)
+    store = SqliteFeedbackStore(settings.feedback_path)
+    count = export_jsonl(store, out, rating=None if rating == "all" else rating)  # type: ignore[arg-type]
+    typer.echo(f"Đã xuất {count} góp ý vào {out}.")
+
+
+@feedback_app.command("list")
+def feedback_list(
+    rating: Annotated[str | None, typer.Option("--rating", help="down hoặc up.")] = None,
+    limit: Annotated[int, typer.Option("--limit")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """Xem các góp ý mới nhất."""
+    from rag.feedback import SqliteFeedbackStore
+
+    settings = _settings()
+    if rating not in (None, "down", "up"):
+        typer.echo("Lỗi: --rating chỉ nhận down hoặc up.", err=True)
+        raise typer.Exit(2)
+    if not settings.feedback_path.exists():
+        typer.echo("Chưa có góp ý nào.")
+        return
+    items = SqliteFeedbackStore(settings.feedback_path).list(rating=rating, limit=limit)  # type: ignore[arg-type]
+    if as_json:
+        typer.echo(json.dumps([i.model_dump(mode="json") for i in items], ensure_ascii=False, indent=2))
+        return
+    for item in items:
+        mark = "👍" if item.rating == "up" else "👎"
+        typer.echo(f"#{item.id} {mark} {item.created_at} [{item.channel}] {item.answered.question[:100]}")
+        if item.comment:
+            typer.echo(f"    góp ý: {item.comment[:300]}")
