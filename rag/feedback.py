@@ -89,6 +89,8 @@ class FeedbackStore(Protocol):
 
     def count(self, *, rating: Rating | None = None) -> int: ...
 
+    def get(self, answer_id: str) -> Feedback | None: ...
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -130,16 +132,23 @@ class SqliteFeedbackStore:
                 "INSERT INTO feedback (answer_id, created_at, rating, comment, channel, identity, answered_json,"
                 " doc_versions_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(answer_id) DO UPDATE SET"
                 " rating = excluded.rating, comment = COALESCE(excluded.comment, feedback.comment),"
-                " created_at = excluded.created_at, doc_versions_json = excluded.doc_versions_json",
+                " created_at = excluded.created_at, doc_versions_json = CASE WHEN excluded.doc_versions_json = '{}'"
+                " THEN feedback.doc_versions_json ELSE excluded.doc_versions_json END",
                 row,
             )
             found = db.execute("SELECT id, comment FROM feedback WHERE answer_id = ?",
                                (feedback.answered.answer_id,)).fetchone()
         return feedback.model_copy(update={"id": found[0], "comment": found[1], "created_at": created})
 
+    _COLUMNS = "id, created_at, rating, comment, channel, identity, answered_json, doc_versions_json"
+
+    @staticmethod
+    def _item(r: Sequence[Any]) -> Feedback:
+        return Feedback(id=r[0], created_at=r[1], rating=r[2], comment=r[3], channel=r[4], identity=r[5],
+                        answered=AnsweredQuestion.model_validate_json(r[6]), doc_versions=json.loads(r[7]))
+
     def list(self, *, rating: Rating | None = None, limit: int = 100, offset: int = 0) -> list[Feedback]:
-        sql = ("SELECT id, created_at, rating, comment, channel, identity, answered_json, doc_versions_json"
-               " FROM feedback")
+        sql = f"SELECT {self._COLUMNS} FROM feedback"
         args: list[Any] = []
         if rating is not None:
             sql += " WHERE rating = ?"
@@ -148,11 +157,12 @@ class SqliteFeedbackStore:
         args += [max(0, limit), max(0, offset)]
         with closing(self._connect()) as db:
             rows = db.execute(sql, args).fetchall()
-        return [
-            Feedback(id=r[0], created_at=r[1], rating=r[2], comment=r[3], channel=r[4], identity=r[5],
-                     answered=AnsweredQuestion.model_validate_json(r[6]), doc_versions=json.loads(r[7]))
-            for r in rows
-        ]
+        return [self._item(r) for r in rows]
+
+    def get(self, answer_id: str) -> Feedback | None:
+        with closing(self._connect()) as db:
+            row = db.execute(f"SELECT {self._COLUMNS} FROM feedback WHERE answer_id = ?", (answer_id,)).fetchone()
+        return None if row is None else self._item(row)
 
     def count(self, *, rating: Rating | None = None) -> int:
         with closing(self._connect()) as db:
