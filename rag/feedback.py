@@ -22,6 +22,7 @@ Rating = Literal["up", "down"]
 Channel = Literal["web", "widget", "telegram", "api"]
 COMMENT_MAX = 2000
 QUOTE_MAX = 200  # eval/dataset.py's longest gold quote
+_SQL_INT_MAX = 2**63 - 1
 
 
 class AnsweredQuestion(BaseModel):
@@ -154,7 +155,7 @@ class SqliteFeedbackStore:
             sql += " WHERE rating = ?"
             args.append(rating)
         sql += " ORDER BY id DESC LIMIT ? OFFSET ?"
-        args += [max(0, limit), max(0, offset)]
+        args += [min(max(0, limit), _SQL_INT_MAX), min(max(0, offset), _SQL_INT_MAX)]
         with closing(self._connect()) as db:
             rows = db.execute(sql, args).fetchall()
         return [self._item(r) for r in rows]

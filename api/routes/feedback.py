@@ -96,7 +96,7 @@ def list_feedback(
     principal: AdminDep,
     rating: Annotated[Rating | None, Query(description="Chỉ `up` hoặc `down`.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> FeedbackList:
     """Newest first; each item carries the question, answer, citations, mode and document versions."""
     if not principal.is_admin:  # AdminDep already checks; kept explicit for readers of this module
