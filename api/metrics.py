@@ -20,6 +20,7 @@ REQUESTS = Counter("planbot_http_requests_total", "HTTP requests, by route templ
 LATENCY = Histogram("planbot_http_request_seconds", "HTTP request duration (streams: until the last byte).",
                     ["route", "mode"], buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120))
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+MOUNTS = ("/static", "/docs-assets")  # static file mounts: one label each, whatever the file
 
 
 def route_label(scope: MutableMapping[str, Any]) -> str:
@@ -28,7 +29,11 @@ def route_label(scope: MutableMapping[str, Any]) -> str:
     path = getattr(route, "path", None)
     if isinstance(path, str):
         return path
-    return "/static" if str(scope.get("path", "")).startswith("/static/") else "unmatched"
+    path = str(scope.get("path", ""))
+    for mount in MOUNTS:
+        if path.startswith(mount + "/"):
+            return mount
+    return "unmatched"
 
 
 def record_request(scope: MutableMapping[str, Any], status: int, seconds: float) -> None:

@@ -39,6 +39,7 @@ def test_loopback_scrape_counts_requests_by_route_and_mode(
         assert c.post("/v1/ask", json={"question": "Mục đích xây dựng Đảng là gì?"}).status_code == 200
         c.post("/v1/ask", json={"question": "Mục đích xây dựng Đảng là gì?", "stream": True})
         c.get("/v1/documents/khong-co")
+        c.get("/static/chat.css")
         r = c.get("/metrics")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
     after = r.text
@@ -46,7 +47,8 @@ def test_loopback_scrape_counts_requests_by_route_and_mode(
     assert value(after, **ask) - value(before, **ask) == 2
     assert value(after, "planbot_http_requests_total", route="/v1/documents/{doc_id}", status="404") >= 1
     assert value(after, "planbot_http_request_seconds_count", route="/v1/ask", mode="generated") >= 2
-    assert "khong-co" not in after  # route templates, never raw paths
+    assert "khong-co" not in after and "chat.css" not in after  # route templates, never raw paths
+    assert value(after, "planbot_http_requests_total", route="/static", status="200") >= 1
     assert value(after, "planbot_queue_depth") == 0 and value(after, "planbot_queue_capacity") == 5
 
 

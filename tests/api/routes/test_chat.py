@@ -39,16 +39,18 @@ def test_streaming_completion(oa: Any) -> None:
         stream=True,
         messages=[{"role": "system", "content": "Trả lời ngắn."}, {"role": "user", "content": QUESTION}],
     )
-    parts, citations, finish = [], None, None
+    parts, citations, finish, answer_id = [], None, None, None
     for chunk in stream:
         delta = chunk.choices[0].delta
         parts.append(delta.content or "")
         citations = (chunk.model_extra or {}).get("citations", citations)
+        answer_id = (chunk.model_extra or {}).get("answer_id") or answer_id
         finish = chunk.choices[0].finish_reason or finish
     text = "".join(parts)
     assert finish == "stop"
     assert citations
     assert "Nguồn:" in text and "[1]" in text
+    assert answer_id  # to rate the answer with POST /v1/feedback
 
 
 def test_history_comes_from_earlier_messages(oa: Any, fake: FakeAssistant) -> None:
