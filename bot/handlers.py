@@ -63,7 +63,7 @@ from bot.keyboards import (
     section_keyboard,
     sources_keyboard,
 )
-from rag.assistant import Assistant, StreamEvent
+from rag.assistant import Assistant, StreamEvent, content_holder
 from rag.config import Settings
 from rag.errors import PlanbotError, UnsupportedDocumentError, error_for_code
 from rag.types import Answer, ChatTurn
@@ -122,6 +122,9 @@ UPLOAD_DENIED = (
 )
 UPLOAD_TOO_BIG = "Tệp quá lớn (tối đa {mb} MB)."
 UPLOAD_STARTED = "Đang nạp tài liệu “{name}”…"
+UPLOAD_DUPLICATE = (
+    "Nội dung tệp “{name}” đã có trong hệ thống: tài liệu “{doc_id}” (tệp “{filename}”). Không nạp thêm bản trùng."
+)
 SECTION_EMPTY = "Mục này không có nội dung."
 
 BOT_COMMANDS = (
@@ -442,6 +445,11 @@ class BotHandlers:
             data = bytes(await telegram_file.download_as_bytearray())
             if len(data) > max_bytes:
                 await status.edit_text(UPLOAD_TOO_BIG.format(mb=max_bytes // (1024 * 1024)))
+                return
+            holder = content_holder(await asyncio.to_thread(self.assistant.list_documents), name, data)
+            if holder is not None:
+                await self._safe_edit(status, escape(UPLOAD_DUPLICATE.format(
+                    name=name, doc_id=holder.doc_id, filename=holder.filename)))
                 return
             report = await asyncio.to_thread(self.assistant.ingest_bytes, name, data)
         except Exception as exc:

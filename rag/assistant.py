@@ -36,7 +36,7 @@ from rag.types import (
     Section,
 )
 
-__all__ = ["FILTER_KEYS", "Assistant", "DocumentDetail", "StreamEvent"]
+__all__ = ["FILTER_KEYS", "Assistant", "DocumentDetail", "StreamEvent", "content_holder"]
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,15 @@ class StreamEvent(BaseModel):
 class DocumentDetail(BaseModel):
     meta: DocumentMeta
     outline: list[Section]  # top-level sections with children (text omitted)
+
+
+def content_holder(documents: Sequence[DocumentMeta], filename: str, data: bytes) -> DocumentMeta | None:
+    """The indexed document that already holds exactly `data` under another file name (an upload of a copy)."""
+    import hashlib
+
+    digest = hashlib.sha256(data).hexdigest()
+    name = Path(filename).name
+    return next((d for d in documents if d.sha256 == digest and d.filename != name), None)
 
 
 class Assistant:

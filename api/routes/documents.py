@@ -14,9 +14,9 @@ from api.deps import AdminDep, AssistantDep, ReaderDep, SettingsDep
 from api.errors import PayloadTooLargeError
 from api.routes.ask import ERRORS
 from api.schemas import DocumentList, ErrorResponse, SectionText, UploadResult
-from rag.assistant import DocumentDetail
+from rag.assistant import DocumentDetail, content_holder
 from rag.errors import DocumentReadError, PlanbotError, UnsupportedDocumentError
-from rag.types import IngestReport
+from rag.types import DocumentMeta, IngestReport
 
 logger = logging.getLogger("planbot.api")
 
@@ -58,6 +58,12 @@ def get_section(
 ) -> SectionText:
     """Full text of one section (what a citation's 'Xem toàn văn' opens)."""
     return SectionText(doc_id=doc_id, section_id=section_id, text=assistant.get_section_text(doc_id, section_id))
+
+
+def duplicate_message(filename: str, holder: DocumentMeta) -> str:
+    """Vietnamese: this content is already indexed as `holder`."""
+    return (f"Nội dung tệp «{filename}» đã có trong hệ thống: tài liệu «{holder.doc_id}» (tệp «{holder.filename}»). "
+            "Không nạp thêm bản trùng.")
 
 
 def safe_filename(name: str | None) -> str:
@@ -105,17 +111,11 @@ async def upload_document(
         raise DocumentReadError(f"empty upload {filename!r}")
     digest = hashlib.sha256(data).hexdigest()
     docs = await anyio.to_thread.run_sync(assistant.list_documents)
-    holder = next((d for d in docs if d.sha256 == digest), None)
-    if holder is not None and holder.filename != filename:
-        # The same content under another name: not indexed twice (answers would cite it twice).
+    holder = content_holder(docs, filename, data)
+    if holder is not None:  # the same content under another name: not indexed twice (answers would cite it twice)
         response.status_code = 200
-        return UploadResult(
-            report=IngestReport(documents=len(docs), unchanged=1),
-            document=holder,
-            already_present=True,
-            message=f"Nội dung tệp «{filename}» đã có trong hệ thống: tài liệu «{holder.doc_id}» "
-            f"(tệp «{holder.filename}»). Không nạp thêm bản trùng.",
-        )
+        return UploadResult(report=IngestReport(documents=len(docs), unchanged=1), document=holder,
+                            already_present=True, message=duplicate_message(filename, holder))
     try:
         report = await anyio.to_thread.run_sync(assistant.ingest_bytes, filename, data)
     except PlanbotError:
