@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections.abc
+import hashlib
 import json
 import logging
 import threading
@@ -58,8 +59,6 @@ class DocumentDetail(BaseModel):
 
 def content_holder(documents: Sequence[DocumentMeta], filename: str, data: bytes) -> DocumentMeta | None:
     """The indexed document that already holds exactly `data` under another file name (an upload of a copy)."""
-    import hashlib
-
     digest = hashlib.sha256(data).hexdigest()
     name = Path(filename).name
     return next((d for d in documents if d.sha256 == digest and d.filename != name), None)
