@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
@@ -32,8 +33,31 @@ def assets_dir() -> Path:
     return Path(str(files("fastapi_offline") / "static"))
 
 
+def add_bearer_scheme(app: FastAPI) -> None:
+    """Declare the `Authorization: Bearer <key>` scheme in the schema, so /docs offers 'Authorize' for trying calls.
+
+    Declared optional (`{}` alternative): probes, the page and keyless loopback mode need no key.
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            schema.setdefault("components", {}).setdefault("securitySchemes", {})["khoaApi"] = {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "Khóa API: khóa đọc (PLANBOT_API_KEYS) hoặc khóa quản trị (PLANBOT_ADMIN_API_KEYS).",
+            }
+            schema["security"] = [{"khoaApi": []}, {}]
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_docs(app: FastAPI) -> None:
     """Mount the assets and add /docs, its OAuth2 redirect and /redoc (create the app with docs_url=None)."""
+    add_bearer_scheme(app)
     app.mount(ASSETS_URL, StaticFiles(directory=assets_dir()), name="docs-assets")
     openapi_url = app.openapi_url or "/openapi.json"
     oauth2_redirect = "/docs/oauth2-redirect"

@@ -185,6 +185,7 @@ def test_api_docs_render_with_networking_off(
     paths = page.locator(".opblock-summary-path").all_inner_texts()
     assert any("/v1/ask" in p for p in paths) and any("/v1/models" in p for p in paths)
     assert "Trợ lý Kế hoạch API" in page.inner_text(".swagger-ui .info .title")
+    assert page.is_visible(".swagger-ui .auth-wrapper .authorize")  # keys can be entered to try the calls
     page.screenshot(path=str(tmp_path / "docs.png"), full_page=False)
 
     page.goto(server.url + "/redoc")

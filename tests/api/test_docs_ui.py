@@ -45,3 +45,11 @@ def test_assets_are_served_from_the_installed_package(client: TestClient) -> Non
 def test_assets_are_not_committed_copies() -> None:
     root = Path(__file__).resolve().parents[2]
     assert not list(root.glob("api/**/swagger-ui*")) and not list(root.glob("api/**/redoc*"))
+
+
+def test_schema_declares_the_bearer_key(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert schema["components"]["securitySchemes"]["khoaApi"] == {
+        "type": "http", "scheme": "bearer", "description": schema["components"]["securitySchemes"]["khoaApi"][
+            "description"]}
+    assert {"khoaApi": []} in schema["security"] and {} in schema["security"]
