@@ -82,7 +82,8 @@ def metrics(request: Request) -> Response:
     if not settings.metrics_enabled:
         raise NotFoundError("metrics disabled", user_message="Không tìm thấy đường dẫn được yêu cầu.")
     client = request.client.host if request.client else None
-    if not is_loopback(client):
+    proxied = any(h in request.headers for h in ("x-forwarded-for", "forwarded", "x-real-ip"))
+    if proxied or not is_loopback(client):  # through a reverse proxy on this machine the caller is remote
         principal = authenticate(request, settings)
         request.state.principal = principal
         require_admin_role(principal)

@@ -80,6 +80,17 @@ def test_remote_scrape_needs_an_admin_key(tmp_path: Path, fake: FakeAssistant) -
 
 
 @pytest.mark.unit
+def test_loopback_through_a_reverse_proxy_needs_the_key(tmp_path: Path, fake: FakeAssistant) -> None:
+    settings = make_settings(tmp_path, api_keys=["doc"], admin_api_keys=["quan-tri"])
+    app = create_app(settings, assistant=fake)  # type: ignore[arg-type]
+    with TestClient(app, client=("127.0.0.1", 50000)) as c:
+        assert c.get("/metrics").status_code == 200
+        assert c.get("/metrics", headers={"X-Forwarded-For": "203.0.113.9"}).status_code == 401
+        ok = c.get("/metrics", headers={"X-Forwarded-For": "203.0.113.9", "Authorization": "Bearer quan-tri"})
+        assert ok.status_code == 200
+
+
+@pytest.mark.unit
 def test_keyless_remote_scrape_is_refused(tmp_path: Path, fake: FakeAssistant) -> None:
     app = create_app(make_settings(tmp_path, open_access=True), assistant=fake)  # type: ignore[arg-type]
     with TestClient(app, client=("203.0.113.9", 50000)) as c:
