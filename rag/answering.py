@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rag import messages
+from rag import messages, metrics
 from rag.config import Settings
 from rag.directives import DOC_TYPES, DirectiveStore, looks_like_directive_query
 from rag.errors import InvalidInputError
@@ -31,7 +31,7 @@ from rag.lexicon import merger_notes
 from rag.prompts import PromptTemplate
 from rag.refusal import EvidenceGate
 from rag.retrieval import Retriever, validate_filters
-from rag.routing import Route, route, standalone_question
+from rag.routing import Route, docs_named, route, standalone_question
 from rag.text import fold
 from rag.types import (
     SECTION_SEP,
@@ -159,7 +159,8 @@ class AnswerEngine:
         plan's particulars (date, signer, recipients…) the header/signature/recipient sections come first."""
         filters = validate_filters(filters)
         snap = self.retriever.snapshot()
-        metas = list(snap.metas.values())
+        allowed = self.retriever.allowed_docs(filters)
+        metas = [m for m in snap.metas.values() if allowed is None or m.doc_id in allowed]
         standalone = standalone_question(query, history, metas)
         plan = route(standalone, metas, is_directive=looks_like_directive_query(standalone))
         lists: list[tuple[float, list[Chunk]]] = []
@@ -187,7 +188,7 @@ class AnswerEngine:
         fused: dict[str, float] = {}
         by_id: dict[str, Chunk] = {}
         for weight, chunks in lists:
-            for rank, chunk in enumerate(chunks):
+            for rank, chunk in enumerate(c for c in chunks if allowed is None or c.doc_id in allowed):
                 fused[chunk.chunk_id] = fused.get(chunk.chunk_id, 0.0) + weight / (60 + rank + 1)
                 by_id[chunk.chunk_id] = chunk
         base_by_id = {h.chunk.chunk_id: h for h in base}
@@ -212,14 +213,21 @@ class AnswerEngine:
         allowed = self.retriever.allowed_docs(filters)
         metas = [m for m in snap.metas.values() if allowed is None or m.doc_id in allowed]
         if not metas:
-            answer = Answer(question=question, answer=messages.NO_DOCUMENTS, refused=True, mode="refused")
-            yield Event("sources", sources=[])
-            yield Event("done", answer=answer)
+            filtered_out = bool(snap.metas)
+            metrics.record_refusal("filter_no_match" if filtered_out else "no_documents")
+            yield from self._nothing(question, messages.NO_FILTER_MATCH if filtered_out else messages.NO_DOCUMENTS)
             return
         standalone = standalone_question(question, history, metas)
+        if allowed is not None:
+            named = docs_named(standalone, list(snap.metas.values()))
+            if named and not allowed.intersection(named):  # the plan asked about is outside the filters
+                metrics.record_refusal("filter_no_match")
+                yield from self._nothing(question, messages.NO_FILTER_MATCH)
+                return
         early = self.gate.precheck(standalone, metas, self.stats())
         if early.refuse:
             log.info("refused before retrieval: %s", early.reason)
+            metrics.record_refusal(early.reason)
             answer = Answer(question=question, answer=messages.REFUSAL, refused=True, mode="refused",
                             standalone_question=standalone if standalone != question else None,
                             timings_ms={"total_ms": round((time.perf_counter() - started) * 1000, 1)})
@@ -274,6 +282,13 @@ class AnswerEngine:
                     yield Event("token", text=f"\n{note}")
             yield event
 
+    @staticmethod
+    def _nothing(question: str, text: str) -> Iterator[Event]:
+        """A refusal without evidence: no document (or none within the filters) to answer from."""
+        yield Event("sources", sources=[])
+        yield Event("token", text=text)
+        yield Event("done", answer=Answer(question=question, answer=text, refused=True, mode="refused"))
+
     # ------------------------------------------------------------------ general path (model condenses)
     def _general(self, question: str, standalone: str, plan: Route, k: int, filters: dict[str, Any],
                  started: float) -> Iterator[Event]:
@@ -286,6 +301,7 @@ class AnswerEngine:
         retrieval_ms = round((time.perf_counter() - started) * 1000, 1)
         if verdict.refuse:
             log.info("refused: %s", verdict.reason)
+            metrics.record_refusal(verdict.reason)
             related = [Source(h.chunk, h.chunk.text[:300], h.score).citation(i + 1) for i, h in enumerate(hits[:3])]
             answer = Answer(question=question, answer=messages.REFUSAL, refused=True, mode="refused",
                             related=related, timings_ms={"retrieval_ms": retrieval_ms})
@@ -326,6 +342,9 @@ class AnswerEngine:
                 close()
         raw = "".join(parts).strip()
         generation_ms = round((time.perf_counter() - gen_started) * 1000, 1)
+        metrics.record_generation(self._generator(), prompt, total_s=generation_ms / 1000, deltas=len(parts),
+                                  first_token_s=None if first_token_ms is None
+                                  else max(0.0, first_token_ms / 1000 - (gen_started - started)))
 
         evidence_texts = [s.quote for s in sources]
         claims = parse_claims(raw)
@@ -335,6 +354,7 @@ class AnswerEngine:
             text, order = render(verified)
         elif fold(messages.REFUSAL)[:30] in fold(raw):
             log.info("model found nothing in the evidence; refusing")
+            metrics.record_refusal("model_found_nothing")
             related = [s.citation(i + 1) for i, s in enumerate(sources[:3])]
             yield Event("done", answer=Answer(
                 question=question, answer=messages.REFUSAL, refused=True, mode="refused", related=related,
