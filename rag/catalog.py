@@ -1,44 +1,29 @@
-"""The catalog: the source of truth for which version of each document is live (SQLite under the data dir).
+"""The catalog: the source of truth for which version of each document is live (SQL, see `rag/db.py`).
 
-A document version becomes live in ONE SQLite transaction (its row and all its chunks), after its vectors are in
-the vector store; vectors of versions that never became live (a crash) are garbage-collected on the next ingest.
+A document version becomes live in ONE transaction (its row, all its chunks, its uploaded original and a bump
+of the generation counter), after its vectors are in the vector store; vectors of versions that never became
+live (a crash) are garbage-collected on the next ingest. Every process compares the generation with the one
+its search snapshot was built from, so replicas sharing the database pick up each other's changes.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import Connection
 
+from rag.config import Settings
+from rag.db import CATALOG, Database, as_database, database, documents, insert_ignore, sources, state, upsert
+from rag.db import chunks as chunks_t
 from rag.errors import NotFoundError
 from rag.types import Chunk, DocumentMeta, Section
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id TEXT PRIMARY KEY,
-    filename TEXT NOT NULL,
-    source_path TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    version TEXT NOT NULL,
-    meta_json TEXT NOT NULL,
-    tree_json TEXT NOT NULL,
-    ingested_at REAL NOT NULL,
-    registry_version TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS chunks (
-    chunk_id TEXT PRIMARY KEY,
-    doc_id TEXT NOT NULL,
-    ord INTEGER NOT NULL,
-    json TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
-CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
+_GENERATION = "generation"
 
 
 class DocumentRecord(BaseModel):
@@ -54,124 +39,137 @@ class DocumentRecord(BaseModel):
 
 
 class Catalog:
-    """Documents, their section trees and live chunks."""
+    """Documents, their section trees and live chunks.
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._path = path
-        self._lock = threading.RLock()
-        conn = sqlite3.connect(self._path, timeout=30)
-        try:
-            conn.executescript(_SCHEMA)  # executescript manages its own transaction
-        finally:
-            conn.close()
+    `target` is a Database or (embedded default) a SQLite file. Files committed from `uploads_dir` are also
+    stored in the database (`source`), so a replica on another host has the original too.
+    """
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            conn = sqlite3.connect(self._path, timeout=30, isolation_level=None)
-            try:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=FULL")
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield conn
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
-            finally:
-                conn.close()
+    def __init__(self, target: Database | Path | str, *, uploads_dir: Path | None = None) -> None:
+        self.db = as_database(target)
+        self.uploads_dir = uploads_dir.resolve() if uploads_dir else None
+        self.db.ensure(CATALOG)
+        with self.db.begin() as conn:
+            insert_ignore(conn, state, {"key": _GENERATION, "value": "0"})
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Catalog:
+        return cls(database(settings, "catalog"), uploads_dir=settings.data_dir / "uploads")
 
     def generation(self) -> int:
-        """A counter bumped by every change (the lexical index is rebuilt when it moves)."""
-        with self._tx() as conn:
-            row = conn.execute("SELECT value FROM state WHERE key='generation'").fetchone()
-        return int(row[0]) if row else 0
+        """A counter bumped by every change (the lexical index and the snapshot are rebuilt when it moves)."""
+        with self.db.begin() as conn:
+            value = conn.execute(select(state.c.value).where(state.c.key == _GENERATION)).scalar()
+        return int(value) if value is not None else 0
 
     @staticmethod
-    def _bump(conn: sqlite3.Connection) -> None:
-        conn.execute(
-            "INSERT INTO state(key, value) VALUES('generation', '1') "
-            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-        )
+    def _bump(conn: Connection) -> None:
+        """Move the generation, holding its row until the transaction ends (serialises writers)."""
+        row = conn.execute(
+            select(state.c.value).where(state.c.key == _GENERATION).with_for_update()
+        ).scalar()
+        if row is None:
+            conn.execute(state.insert().values(key=_GENERATION, value="1"))
+        else:
+            conn.execute(update(state).where(state.c.key == _GENERATION).values(value=str(int(row) + 1)))
+
+    def _upload_bytes(self, source_path: str) -> bytes | None:
+        if self.uploads_dir is None:
+            return None
+        path = Path(source_path)
+        if path.resolve().parent != self.uploads_dir or not path.is_file():
+            return None
+        return path.read_bytes()
 
     def commit_document(
         self, *, meta: DocumentMeta, source_path: str, version: str, tree: Section, chunks: Sequence[Chunk]
     ) -> None:
         """Make this version of the document live, atomically."""
-        with self._tx() as conn:
-            conn.execute("DELETE FROM chunks WHERE doc_id = ?", (meta.doc_id,))
-            conn.execute(
-                "INSERT OR REPLACE INTO documents (doc_id, filename, source_path, sha256, version, meta_json,"
-                " tree_json, ingested_at, registry_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '')",
-                (meta.doc_id, meta.filename, source_path, meta.sha256, version, meta.model_dump_json(),
-                 tree.model_dump_json(), time.time()),
-            )
-            conn.executemany(
-                "INSERT INTO chunks (chunk_id, doc_id, ord, json) VALUES (?, ?, ?, ?)",
-                [(c.chunk_id, c.doc_id, c.order, c.model_dump_json()) for c in chunks],
-            )
-            self._bump(conn)
+        original = self._upload_bytes(source_path)
+        with self.db.begin() as conn:
+            self._bump(conn)  # first: takes the writers' lock before anything else
+            conn.execute(delete(chunks_t).where(chunks_t.c.doc_id == meta.doc_id))
+            upsert(conn, documents, [{
+                "doc_id": meta.doc_id, "filename": meta.filename, "source_path": source_path,
+                "sha256": meta.sha256, "version": version, "meta_json": meta.model_dump_json(),
+                "tree_json": tree.model_dump_json(), "ingested_at": time.time(), "registry_version": "",
+            }], keys=["doc_id"])
+            if chunks:
+                conn.execute(chunks_t.insert(), [
+                    {"chunk_id": c.chunk_id, "doc_id": c.doc_id, "ord": c.order, "json": c.model_dump_json()}
+                    for c in chunks
+                ])
+            conn.execute(delete(sources).where(sources.c.doc_id == meta.doc_id))
+            if original is not None:
+                conn.execute(sources.insert().values(doc_id=meta.doc_id, filename=Path(source_path).name,
+                                                     version=version, data=original))
 
     def delete_document(self, doc_id: str) -> None:
-        with self._tx() as conn:
-            cur = conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
-            if cur.rowcount == 0:
+        with self.db.begin() as conn:
+            self._bump(conn)
+            if conn.execute(delete(documents).where(documents.c.doc_id == doc_id)).rowcount == 0:
                 raise NotFoundError(f"document {doc_id!r} not found",
                                     user_message=f"Không tìm thấy tài liệu «{doc_id}».")
-            conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
-            self._bump(conn)
+            conn.execute(delete(chunks_t).where(chunks_t.c.doc_id == doc_id))
+            conn.execute(delete(sources).where(sources.c.doc_id == doc_id))
 
     def mark_registry(self, doc_id: str, version: str) -> None:
         """Record that the directive registry holds this version's directives."""
-        with self._tx() as conn:
-            conn.execute("UPDATE documents SET registry_version = ? WHERE doc_id = ?", (version, doc_id))
+        with self.db.begin() as conn:
+            conn.execute(update(documents).where(documents.c.doc_id == doc_id).values(registry_version=version))
 
-    def _record(self, row: tuple[str, ...]) -> DocumentRecord:
+    def source(self, doc_id: str) -> tuple[str, bytes] | None:
+        """The uploaded original of a live document (file name, bytes), when it came by upload."""
+        with self.db.begin() as conn:
+            row = conn.execute(select(sources.c.filename, sources.c.data).where(sources.c.doc_id == doc_id)).first()
+        return (str(row[0]), bytes(row[1])) if row else None
+
+    @staticmethod
+    def _record(row: Any) -> DocumentRecord:
         return DocumentRecord(
-            doc_id=row[0], filename=row[1], source_path=row[2], sha256=row[3], version=row[4],
-            meta=DocumentMeta.model_validate_json(row[5]), tree=Section.model_validate_json(row[6]),
-            ingested_at=float(row[7]), registry_version=row[8],
+            doc_id=row.doc_id, filename=row.filename, source_path=row.source_path, sha256=row.sha256,
+            version=row.version, meta=DocumentMeta.model_validate_json(row.meta_json),
+            tree=Section.model_validate_json(row.tree_json), ingested_at=float(row.ingested_at),
+            registry_version=row.registry_version,
         )
 
-    _COLS = "doc_id, filename, source_path, sha256, version, meta_json, tree_json, ingested_at, registry_version"
-
     def get(self, doc_id: str) -> DocumentRecord | None:
-        with self._tx() as conn:
-            row = conn.execute(f"SELECT {self._COLS} FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        with self.db.begin() as conn:
+            row = conn.execute(select(documents).where(documents.c.doc_id == doc_id)).first()
         return self._record(row) if row else None
 
     def documents(self) -> list[DocumentRecord]:
-        with self._tx() as conn:
-            rows = conn.execute(f"SELECT {self._COLS} FROM documents ORDER BY doc_id").fetchall()
+        with self.db.begin() as conn:
+            rows = conn.execute(select(documents).order_by(documents.c.doc_id)).all()
         return [self._record(r) for r in rows]
 
     def versions(self) -> dict[str, str]:
         """doc_id → live version."""
-        with self._tx() as conn:
-            return dict(conn.execute("SELECT doc_id, version FROM documents").fetchall())
+        with self.db.begin() as conn:
+            return {r[0]: r[1] for r in conn.execute(select(documents.c.doc_id, documents.c.version)).all()}
 
     def chunks(self, doc_id: str | None = None) -> list[Chunk]:
         """Live chunks in document order."""
-        with self._tx() as conn:
-            if doc_id:
-                rows = conn.execute("SELECT json FROM chunks WHERE doc_id = ? ORDER BY ord", (doc_id,)).fetchall()
-            else:
-                rows = conn.execute("SELECT json FROM chunks ORDER BY doc_id, ord").fetchall()
+        query = select(chunks_t.c.json)
+        if doc_id:
+            query = query.where(chunks_t.c.doc_id == doc_id).order_by(chunks_t.c.ord)
+        else:
+            query = query.order_by(chunks_t.c.doc_id, chunks_t.c.ord)
+        with self.db.begin() as conn:
+            rows = conn.execute(query).all()
         return [Chunk.model_validate_json(r[0]) for r in rows]
 
     def chunk_ids(self) -> set[str]:
-        with self._tx() as conn:
-            return {r[0] for r in conn.execute("SELECT chunk_id FROM chunks").fetchall()}
+        with self.db.begin() as conn:
+            return {r[0] for r in conn.execute(select(chunks_t.c.chunk_id)).all()}
 
     def stats(self) -> dict[str, int]:
-        with self._tx() as conn:
-            docs = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-            chunks = conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
-            trees = conn.execute("SELECT tree_json FROM documents").fetchall()
+        with self.db.begin() as conn:
+            docs = conn.execute(select(func.count()).select_from(documents)).scalar() or 0
+            count = conn.execute(select(func.count()).select_from(chunks_t)).scalar() or 0
+            trees = conn.execute(select(documents.c.tree_json)).all()
         sections = sum(len(Section.model_validate_json(t[0]).walk()) - 1 for t in trees)
-        return {"documents": int(docs), "chunks": int(chunks), "sections": sections}
+        return {"documents": int(docs), "chunks": int(count), "sections": sections}
 
 
 def tree_outline(tree: Section) -> list[Section]:

