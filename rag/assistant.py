@@ -77,8 +77,8 @@ class Assistant:
     ) -> None:
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.catalog = Catalog(settings.data_dir / "catalog.sqlite3")
-        self.registry = DirectiveRegistry(settings.registry_path)
+        self.catalog = Catalog.from_settings(settings)  # PLANBOT_DATABASE_URL or SQLite under the data dir
+        self.registry = DirectiveRegistry.from_settings(settings)
         self.store = store or ChromaStore(settings)
         self.embedder = embedder or build_embedder(settings)
         self.ingestor = Ingestor(settings, self.catalog, self.store, self.embedder, self.registry)

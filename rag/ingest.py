@@ -78,10 +78,10 @@ class Ingestor:
     def from_settings(cls, settings: Settings) -> Ingestor:
         return cls(
             settings=settings,
-            catalog=Catalog(settings.data_dir / "catalog.sqlite3"),
+            catalog=Catalog.from_settings(settings),
             store=ChromaStore(settings),
             embedder=build_embedder(settings),
-            registry=DirectiveRegistry(settings.registry_path),
+            registry=DirectiveRegistry.from_settings(settings),
         )
 
     def ingest(self, paths: Sequence[Path], *, progress: bool = False) -> IngestReport:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import shutil
 import threading
 from collections import Counter
@@ -46,13 +47,16 @@ class LexicalIndex:
         self._df: Counter[str] = Counter()
         self._n = 0
 
-    def ensure(self, generation: int, chunks_loader: Any) -> None:
-        """Load the persisted index for this generation, or rebuild it from `chunks_loader()`."""
+    def ensure(self, generation: int, chunks_loader: Any, expected_ids: Sequence[str] | None = None) -> None:
+        """Load the persisted index for this generation, or rebuild it from `chunks_loader()`.
+
+        `expected_ids` (the live chunk ids, in order) guards against a persisted index of the same generation
+        number and other content: a data dir reused with another database, or shared by replicas."""
         with self._lock:
             if generation == self._generation and self._retriever is not None:
                 return
             path = self._dir / f"g{generation}"
-            if not self._load(path):
+            if not self._load(path) or (expected_ids is not None and self._ids != list(expected_ids)):
                 self._build(chunks_loader(), path)
             self._generation = generation
 
@@ -83,7 +87,7 @@ class LexicalIndex:
         for terms in corpus:
             self._df.update(set(terms))
         self._retriever = None
-        tmp = path.with_name(path.name + ".tmp")
+        tmp = path.with_name(f"{path.name}.tmp{os.getpid()}-{threading.get_ident()}")  # replicas share the dir
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True, exist_ok=True)
         if corpus:
@@ -96,9 +100,12 @@ class LexicalIndex:
             encoding="utf-8",
         )
         shutil.rmtree(path, ignore_errors=True)
-        tmp.rename(path)
+        try:
+            tmp.rename(path)
+        except OSError:  # another replica sharing the data dir renamed its build first: ours is in memory
+            shutil.rmtree(tmp, ignore_errors=True)
         for old in self._dir.glob("g*"):
-            if old != path:
+            if old != path and ".tmp" not in old.name:
                 shutil.rmtree(old, ignore_errors=True)
 
     def idf(self, term: str) -> float:

@@ -94,7 +94,7 @@ class Retriever:
             if generation != self._snap.generation:
                 docs = self.catalog.documents()
                 chunks = self.catalog.chunks()
-                self.lexical.ensure(generation, lambda: chunks)
+                self.lexical.ensure(generation, lambda: chunks, [c.chunk_id for c in chunks])
                 self._snap = _Snapshot(
                     generation=generation,
                     chunks={c.chunk_id: c for c in chunks},

@@ -1,18 +1,23 @@
-"""The directive store: records merged across documents, behind a `Protocol`, kept in SQLite."""
+"""The directive store: records merged across documents, behind a `Protocol`, kept in SQL (`rag/db.py`)."""
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy.engine import Connection
+
+from rag.config import Settings
+from rag.db import REGISTRY, Database, as_database, database, doc_directives
+from rag.db import mentions as mentions_t
 from rag.directives.common import make_directive_id, number_key, number_lead, pick
 from rag.directives.query import parse_directive_query, rank
-from rag.errors import BackendError, NotFoundError
+from rag.errors import NotFoundError
 from rag.types import DirectiveRecord, Mention
 
 log = logging.getLogger(__name__)
@@ -33,147 +38,113 @@ class DirectiveStore(Protocol):
     def lookup(self, query: str, limit: int = 20) -> list[DirectiveRecord]: ...
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS doc_directives (
-    doc_id TEXT NOT NULL,
-    directive_id TEXT NOT NULL,
-    ord INTEGER NOT NULL,
-    number TEXT NOT NULL,
-    lead INTEGER,
-    doc_type TEXT NOT NULL,
-    date TEXT,
-    issuer TEXT,
-    term TEXT,
-    subject TEXT,
-    is_self INTEGER NOT NULL DEFAULT 0,
-    title TEXT,
-    PRIMARY KEY (doc_id, directive_id)
-);
-CREATE INDEX IF NOT EXISTS doc_directives_id ON doc_directives (directive_id);
-CREATE INDEX IF NOT EXISTS doc_directives_lead ON doc_directives (lead);
-CREATE TABLE IF NOT EXISTS mentions (
-    doc_id TEXT NOT NULL,
-    directive_id TEXT NOT NULL,
-    ord INTEGER NOT NULL,
-    doc_title TEXT NOT NULL,
-    section_id TEXT NOT NULL,
-    section_path TEXT NOT NULL,
-    sentence TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS mentions_doc ON mentions (doc_id);
-CREATE INDEX IF NOT EXISTS mentions_directive ON mentions (directive_id);
-"""
-
-
 class DirectiveRegistry:
-    """Directives cited by the ingested documents, merged across documents, in one SQLite file.
+    """Directives cited by the ingested documents, merged across documents (SQL, see `rag/db.py`).
 
     Each document contributes its own view of a directive (a row of `doc_directives`) and its mentions; a
     directive is the union of those views, its fields voted from them. Deleting a document removes its rows,
-    so a directive nobody cites any more disappears. One connection per call (WAL), writes serialised by a
-    lock: safe from FastAPI worker threads and the bot's event loop.
+    so a directive nobody cites any more disappears. One transaction per call: safe from FastAPI worker
+    threads, the bot's event loop and other replicas sharing the database.
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._lock = threading.RLock()
+    def __init__(self, target: Database | Path | str) -> None:
+        self.db = as_database(target)
+        self.path = Path(target) if not isinstance(target, Database) else None
         self._ready = False
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DirectiveRegistry:
+        return cls(database(settings, "registry"))
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A fresh connection (schema created on first use); commits on success, rolls back on error."""
-        try:
-            if not self._ready:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=30)
-        except (OSError, sqlite3.Error) as exc:
-            raise BackendError(f"cannot open directive registry {self.path}: {exc}") from exc
-        try:
-            conn.row_factory = sqlite3.Row
-            if not self._ready:
-                with self._lock:
-                    conn.execute("PRAGMA journal_mode=WAL")
-                    conn.executescript(_SCHEMA)
-                    _migrate(conn)
+    def _connect(self) -> Iterator[Connection]:
+        """One transaction (schema created on first use); commits on success, rolls back on error."""
+        if not self._ready:
+            with self._lock:
+                if not self._ready:
+                    self.db.ensure(REGISTRY)
+                    if self.db.is_sqlite:
+                        with self.db.begin() as conn:
+                            _migrate(conn)
                     self._ready = True
+        with self.db.begin() as conn:
             yield conn
-            conn.commit()
-        except sqlite3.Error as exc:
-            conn.rollback()
-            raise BackendError(f"directive registry error: {exc}") from exc
-        finally:
-            conn.close()
 
     def replace_document(self, doc_id: str, records: Sequence[DirectiveRecord]) -> None:
         """Replace everything `doc_id` says about directives, in one transaction."""
-        with self._lock, self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("DELETE FROM doc_directives WHERE doc_id = ?", (doc_id,))
-            conn.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
-            for i, rec in enumerate(records):
-                did = rec.directive_id or make_directive_id(rec.number, rec.date)
-                conn.execute(
-                    "INSERT OR REPLACE INTO doc_directives (doc_id, directive_id, ord, number, lead, doc_type, "
-                    "date, issuer, term, subject, is_self, title) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (doc_id, did, i, rec.number, number_lead(rec.number), rec.doc_type, rec.date,
-                     rec.issuer, rec.term, rec.subject, int(rec.doc_id == doc_id), rec.title if rec.doc_id else None),
-                )
-                if any(m.doc_id != doc_id for m in rec.mentions):
-                    log.warning("mentions of %s filed under %s (their doc_id differs)", did, doc_id)
-                conn.executemany(
-                    "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (doc_id, did, j, m.doc_title, m.section_id, m.section_path, m.sentence)
-                        for j, m in enumerate(rec.mentions)
-                    ],
-                )
+        views: dict[str, dict[str, object]] = {}
+        rows: list[dict[str, object]] = []
+        for i, rec in enumerate(records):
+            did = rec.directive_id or make_directive_id(rec.number, rec.date)
+            views[did] = {  # a later view of the same directive replaces an earlier one (as before)
+                "doc_id": doc_id, "directive_id": did, "ord": i, "number": rec.number,
+                "lead": number_lead(rec.number), "doc_type": rec.doc_type, "date": rec.date, "issuer": rec.issuer,
+                "term": rec.term, "subject": rec.subject, "is_self": int(rec.doc_id == doc_id),
+                "title": rec.title if rec.doc_id else None,
+            }
+            if any(m.doc_id != doc_id for m in rec.mentions):
+                log.warning("mentions of %s filed under %s (their doc_id differs)", did, doc_id)
+            rows.extend(
+                {"doc_id": doc_id, "directive_id": did, "ord": j, "doc_title": m.doc_title,
+                 "section_id": m.section_id, "section_path": m.section_path, "sentence": m.sentence}
+                for j, m in enumerate(rec.mentions)
+            )
+        with self._connect() as conn:
+            conn.execute(delete(doc_directives).where(doc_directives.c.doc_id == doc_id))
+            conn.execute(delete(mentions_t).where(mentions_t.c.doc_id == doc_id))
+            if views:
+                conn.execute(doc_directives.insert(), list(views.values()))
+            if rows:
+                conn.execute(mentions_t.insert(), rows)
 
     def delete_document(self, doc_id: str) -> None:
         """Forget a document's mentions (directives only it cited disappear)."""
-        with self._lock, self._connect() as conn:
-            conn.execute("DELETE FROM doc_directives WHERE doc_id = ?", (doc_id,))
-            conn.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
-
-    def _load(self, where: str = "", params: Sequence[object] = ()) -> list[DirectiveRecord]:
-        """Merged records for the directive ids selected by `where` (over doc_directives)."""
         with self._connect() as conn:
-            rows = conn.execute(
-                f"SELECT * FROM doc_directives WHERE directive_id IN "
-                f"(SELECT directive_id FROM doc_directives {where}) ORDER BY doc_id, ord",
-                tuple(params),
-            ).fetchall()
-            ids = sorted({r["directive_id"] for r in rows})
-            mrows: list[sqlite3.Row] = []
-            for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
-                marks = ",".join("?" * len(chunk))
-                mrows.extend(
-                    conn.execute(
-                        f"SELECT * FROM mentions WHERE directive_id IN ({marks}) ORDER BY doc_id, ord",
-                        chunk,
-                    ).fetchall()
-                )
-        views: dict[str, list[sqlite3.Row]] = {}
+            conn.execute(delete(doc_directives).where(doc_directives.c.doc_id == doc_id))
+            conn.execute(delete(mentions_t).where(mentions_t.c.doc_id == doc_id))
+
+    def _load(self, where: ColumnElement[bool] | None = None) -> list[DirectiveRecord]:
+        """Merged records for the directive ids selected by `where` (over doc_directives)."""
+        inner = select(doc_directives.c.directive_id)
+        if where is not None:
+            inner = inner.where(where)
+        with self._connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(
+                select(doc_directives).where(doc_directives.c.directive_id.in_(inner))
+                .order_by(doc_directives.c.doc_id, doc_directives.c.ord)
+            ).all()]
+            ids = sorted({str(r["directive_id"]) for r in rows})
+            mrows: list[dict[str, object]] = []
+            for part in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+                mrows.extend(dict(m._mapping) for m in conn.execute(
+                    select(mentions_t).where(mentions_t.c.directive_id.in_(part))
+                    .order_by(mentions_t.c.doc_id, mentions_t.c.ord)
+                ).all())
+        views: dict[str, list[dict[str, object]]] = {}
         for r in rows:
-            views.setdefault(r["directive_id"], []).append(r)
-        mentions: dict[str, list[Mention]] = {}
+            views.setdefault(str(r["directive_id"]), []).append(r)
+        found: dict[str, list[Mention]] = {}
         for m in mrows:
-            mentions.setdefault(m["directive_id"], []).append(
-                Mention(doc_id=m["doc_id"], doc_title=m["doc_title"], section_id=m["section_id"],
-                        section_path=m["section_path"], sentence=m["sentence"])
+            found.setdefault(str(m["directive_id"]), []).append(
+                Mention(doc_id=str(m["doc_id"]), doc_title=str(m["doc_title"]), section_id=str(m["section_id"]),
+                        section_path=str(m["section_path"]), sentence=str(m["sentence"]))
             )
-        out = [_record(did, vs, mentions.get(did, [])) for did, vs in views.items()]
+        out = [_record(did, vs, found.get(did, [])) for did, vs in views.items()]
         out.sort(key=lambda r: (number_lead(r.number) or 0, number_key(r.number), r.date or ""))
         return out
 
     def documents(self) -> list[str]:
         """Ids of the documents that have directive records here."""
         with self._connect() as conn:
-            rows = conn.execute("SELECT DISTINCT doc_id FROM doc_directives ORDER BY doc_id").fetchall()
+            rows = conn.execute(
+                select(doc_directives.c.doc_id).distinct().order_by(doc_directives.c.doc_id)
+            ).all()
         return [str(r[0]) for r in rows]
 
     def get(self, directive_id: str) -> DirectiveRecord:
         """One directive by id; NotFoundError when unknown."""
-        found = self._load("WHERE directive_id = ?", (directive_id,))
+        found = self._load(doc_directives.c.directive_id == directive_id)
         if not found:
             raise NotFoundError(
                 f"directive {directive_id!r} not found",
@@ -188,12 +159,12 @@ class DirectiveRegistry:
     def count(self) -> int:
         """How many distinct directives are registered."""
         with self._connect() as conn:
-            row = conn.execute("SELECT COUNT(DISTINCT directive_id) FROM doc_directives").fetchone()
-        return int(row[0])
+            value = conn.execute(select(func.count(doc_directives.c.directive_id.distinct()))).scalar()
+        return int(value or 0)
 
     def mentions_for_doc(self, doc_id: str) -> list[DirectiveRecord]:
         """The directives one document cites, each with that document's mentions only."""
-        records = self._load("WHERE doc_id = ?", (doc_id,))
+        records = self._load(doc_directives.c.doc_id == doc_id)
         out = []
         for rec in records:
             own = [m for m in rec.mentions if m.doc_id == doc_id]
@@ -208,7 +179,7 @@ class DirectiveRegistry:
         q = parse_directive_query(query)
         if q is None or q.lead is None:
             return []
-        candidates = _attach_undated(self._load("WHERE lead = ?", (q.lead,)))
+        candidates = _attach_undated(self._load(doc_directives.c.lead == q.lead))
         ranked: list[tuple[tuple[int, int, int, int, str, str], DirectiveRecord]] = []
         for rec in candidates:
             r = rank(rec, q)
@@ -220,15 +191,15 @@ class DirectiveRegistry:
         return [rec for _, rec in ranked[:limit]]
 
 
-def _migrate(conn: sqlite3.Connection) -> None:
-    """Add the columns later versions need to a registry file written by an earlier one."""
-    have = {row[1] for row in conn.execute("PRAGMA table_info(doc_directives)")}
+def _migrate(conn: Connection) -> None:
+    """Add the columns later versions need to a SQLite registry file written by an earlier one."""
+    have = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(doc_directives)")}
     for column, decl in (("is_self", "INTEGER NOT NULL DEFAULT 0"), ("title", "TEXT")):
         if column not in have:
-            conn.execute(f"ALTER TABLE doc_directives ADD COLUMN {column} {decl}")
+            conn.exec_driver_sql(f"ALTER TABLE doc_directives ADD COLUMN {column} {decl}")
 
 
-def _record(did: str, views: Sequence[sqlite3.Row], mentions: list[Mention]) -> DirectiveRecord:
+def _record(did: str, views: Sequence[dict[str, Any]], mentions: list[Mention]) -> DirectiveRecord:
     """One directive from every document's view of it; the document's own view (when ingested) wins."""
     own = next((v for v in views if v["is_self"]), None)
     first = own or views[0]
