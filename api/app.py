@@ -116,7 +116,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     app.state.readiness = {"status": "starting", "detail": None}
     app.state.model_queue = ModelQueue(settings.queue_size)
     app.state.metrics_registry = app_registry(app.state.model_queue)
-    app.state.recent_answers = RecentAnswers()
+    app.state.recent_answers = RecentAnswers.from_settings(settings)  # shared by replicas
     app.state.feedback_store = None  # opened on first use (api/routes/feedback.py)
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
 

@@ -1,7 +1,7 @@
 """👍/👎 under every Telegram answer; after a vote, replying to the bot's thank-you message adds a comment.
 
 Buttons carry `fb:up:<answer_id>` (under Telegram's 64-byte callback limit); the answers themselves stay in a
-bounded in-memory `RecentAnswers`, the ratings go to the same store as the web chat's.
+`RecentAnswers` (memory, and the database: shared by replicas), the ratings go to the same store as the web chat's.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from rag.feedback import (
     FeedbackStore,
     Rating,
     RecentAnswers,
-    SqliteFeedbackStore,
     doc_versions,
+    feedback_store,
 )
 from rag.types import Answer, ChatTurn
 
@@ -66,13 +66,13 @@ class TelegramFeedback:
     def __init__(self, settings: Settings, assistant: Any, store: FeedbackStore | None = None) -> None:
         self.settings = settings
         self.assistant = assistant
-        self.recent = RecentAnswers()
+        self.recent = RecentAnswers.from_settings(settings)
         self._store = store
 
     @property
     def store(self) -> FeedbackStore:
         if self._store is None:
-            self._store = SqliteFeedbackStore(self.settings.feedback_path)
+            self._store = feedback_store(self.settings)
         return self._store
 
     def remember(self, answer: Answer, history: Sequence[ChatTurn]) -> str:

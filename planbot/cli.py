@@ -255,16 +255,16 @@ def feedback_export(
     rating: Annotated[str, typer.Option("--rating", help="down (mặc định), up hoặc all.")] = "down",
 ) -> None:
     """Xuất góp ý thành câu hỏi ứng viên cho bộ đánh giá (👎 mặc định)."""
-    from rag.feedback import SqliteFeedbackStore, export_jsonl
+    from rag.feedback import export_jsonl, feedback_store
 
     if rating not in ("down", "up", "all"):
         typer.echo("Lỗi: --rating chỉ nhận down, up hoặc all.", err=True)
         raise typer.Exit(2)
     settings = _settings()
-    if not settings.feedback_path.exists():
+    if not settings.database_url and not settings.feedback_path.exists():
         typer.echo(f"Chưa có góp ý nào ({settings.feedback_path} chưa tồn tại).", err=True)
         raise typer.Exit(1)
-    store = SqliteFeedbackStore(settings.feedback_path)
+    store = feedback_store(settings)
     count = export_jsonl(store, out, rating=None if rating == "all" else rating)  # type: ignore[arg-type]
     typer.echo(f"Đã xuất {count} góp ý vào {out}.")
 
@@ -276,16 +276,16 @@ def feedback_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Xem các góp ý mới nhất."""
-    from rag.feedback import SqliteFeedbackStore
+    from rag.feedback import feedback_store
 
     settings = _settings()
     if rating not in (None, "down", "up"):
         typer.echo("Lỗi: --rating chỉ nhận down hoặc up.", err=True)
         raise typer.Exit(2)
-    if not settings.feedback_path.exists():
+    if not settings.database_url and not settings.feedback_path.exists():
         typer.echo("Chưa có góp ý nào.")
         return
-    items = SqliteFeedbackStore(settings.feedback_path).list(rating=rating, limit=limit)  # type: ignore[arg-type]
+    items = feedback_store(settings).list(rating=rating, limit=limit)  # type: ignore[arg-type]
     if as_json:
         typer.echo(json.dumps([i.model_dump(mode="json") for i in items], ensure_ascii=False, indent=2))
         return

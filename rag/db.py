@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    CheckConstraint,
     Column,
     Engine,
     Float,
@@ -120,6 +121,8 @@ feedback = Table(
     Column("answered_json", Text, nullable=False),
     Column("doc_versions_json", Text, nullable=False),
     Index("feedback_rating", "rating", "id"),
+    CheckConstraint("rating IN ('up', 'down')", name="feedback_rating_check"),
+    sqlite_autoincrement=True,
 )
 # Answers that may still be rated, shared by the replicas (a rating may reach another replica).
 answers = Table(
@@ -183,16 +186,16 @@ def _redact(url: str) -> str:
 class Database:
     """A database URL with its engine; `begin()` is one transaction, errors become BackendError."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, path: Path | None = None) -> None:
         self.url = url
+        self.path = path  # the SQLite file, when it is one
         self._ensured: set[int] = set()
         self._lock = threading.Lock()
 
     @classmethod
     def sqlite(cls, path: Path) -> Database:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return cls(f"sqlite:///{path.resolve()}")
+        path = Path(path).resolve()
+        return cls(f"sqlite:///{path}", path=path)
 
     @property
     def engine(self) -> Engine:
@@ -210,12 +213,14 @@ class Database:
             if id(metadata) in self._ensured:
                 return
             try:
+                if self.path is not None:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
                 with self.engine.begin() as conn:
                     if not self.is_sqlite:
                         # Replicas starting together: one creates the schema, the others wait for it.
                         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7245110)")
                     metadata.create_all(conn, checkfirst=True)
-            except SQLAlchemyError as exc:
+            except (SQLAlchemyError, OSError) as exc:
                 raise BackendError(f"cannot create the schema in {_redact(self.url)}: {exc}") from exc
             self._ensured.add(id(metadata))
 
@@ -237,6 +242,13 @@ def database(settings: Settings, name: str) -> Database:
     if settings.database_url:
         return Database(settings.database_url.get_secret_value())
     return Database.sqlite(settings.data_dir / f"{name}.sqlite3")
+
+
+def feedback_database(settings: Settings) -> Database:
+    """Where feedback and answers-to-rate live: the shared database, else `PLANBOT_FEEDBACK_DB_PATH`."""
+    if settings.database_url:
+        return Database(settings.database_url.get_secret_value())
+    return Database.sqlite(settings.feedback_path)
 
 
 def as_database(target: Database | Path | str) -> Database:

@@ -1,22 +1,31 @@
-"""Officers' 👍/👎 on answers: what was answered (kept briefly in memory), the stored feedback (SQLite behind a
-small Protocol, so a SQL server can replace it), and the export of feedback as eval dataset candidates."""
+"""Officers' 👍/👎 on answers: what was answered (in memory and in the database, so any replica can take the
+rating), the stored feedback (SQL behind a small Protocol: SQLite by default, the shared database when
+`PLANBOT_DATABASE_URL` is set), and the export of feedback as eval dataset candidates."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
+import logging
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
+from sqlalchemy import case, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
+from rag.config import Settings
+from rag.db import FEEDBACK, Database, answers, as_database, feedback_database
+from rag.db import feedback as fb
+from rag.errors import BackendError
 from rag.types import Answer, ChatTurn, Citation, DocumentMeta
+
+log = logging.getLogger(__name__)
 
 Rating = Literal["up", "down"]
 Channel = Literal["web", "widget", "telegram", "api"]
@@ -51,12 +60,23 @@ class Feedback(BaseModel):
 
 
 class RecentAnswers:
-    """The last `capacity` answers by id (in memory): feedback arrives seconds to minutes later."""
+    """Answers by id, for the feedback that arrives seconds to minutes later.
 
-    def __init__(self, capacity: int = 2000) -> None:
+    The last `capacity` stay in memory; with a `db`, each is also stored (table `answers`, pruned after `ttl_s`)
+    so a rating routed to another replica finds it. A database failure never fails the answer: it is logged
+    and the answer stays rateable on this replica."""
+
+    def __init__(self, capacity: int = 2000, *, db: Database | None = None, ttl_s: float = 7 * 24 * 3600) -> None:
         self.capacity = capacity
+        self.db = db
+        self.ttl_s = ttl_s
         self._items: OrderedDict[str, AnsweredQuestion] = OrderedDict()
         self._lock = threading.Lock()
+        self._writes = 0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RecentAnswers:
+        return cls(db=feedback_database(settings), ttl_s=settings.answer_ttl_s)
 
     def remember(self, answer: Answer, history: Sequence[ChatTurn] = ()) -> str:
         """Keep an answer; returns its id (short enough for Telegram's 64-byte callback data)."""
@@ -68,11 +88,38 @@ class RecentAnswers:
             self._items[answer_id] = item
             while len(self._items) > self.capacity:
                 self._items.popitem(last=False)
+            self._writes += 1
+            prune = self._writes % 200 == 1
+        if self.db is not None:
+            self._store(item, prune=prune)
         return answer_id
+
+    def _store(self, item: AnsweredQuestion, *, prune: bool) -> None:
+        assert self.db is not None
+        now = time.time()
+        try:
+            self.db.ensure(FEEDBACK)
+            with self.db.begin() as conn:
+                conn.execute(answers.insert().values(answer_id=item.answer_id, created_at=now,
+                                                     json=item.model_dump_json()))
+                if prune:
+                    conn.execute(delete(answers).where(answers.c.created_at < now - self.ttl_s))
+        except BackendError as exc:
+            log.warning("answer %s kept in memory only: %s", item.answer_id, exc)
 
     def get(self, answer_id: str) -> AnsweredQuestion | None:
         with self._lock:
-            return self._items.get(answer_id)
+            item = self._items.get(answer_id)
+        if item is not None or self.db is None:
+            return item
+        try:
+            self.db.ensure(FEEDBACK)
+            with self.db.begin() as conn:
+                row = conn.execute(select(answers.c.json).where(answers.c.answer_id == answer_id)).first()
+        except BackendError as exc:
+            log.warning("cannot look up answer %s: %s", answer_id, exc)
+            return None
+        return AnsweredQuestion.model_validate_json(row[0]) if row else None
 
 
 def doc_versions(answered: AnsweredQuestion, documents: Sequence[DocumentMeta]) -> dict[str, str]:
@@ -93,55 +140,39 @@ class FeedbackStore(Protocol):
     def get(self, answer_id: str) -> Feedback | None: ...
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    answer_id TEXT NOT NULL UNIQUE,
-    created_at TEXT NOT NULL,
-    rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
-    comment TEXT,
-    channel TEXT NOT NULL,
-    identity TEXT,
-    answered_json TEXT NOT NULL,
-    doc_versions_json TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS feedback_rating ON feedback (rating, id);
-"""
+class SqlFeedbackStore:
+    """FeedbackStore in SQL (`rag/db.py`): the shared database, or a SQLite file (one short transaction each)."""
 
+    def __init__(self, target: Database | Path | str) -> None:
+        self.db = as_database(target)
+        self.db.ensure(FEEDBACK)
 
-class SqliteFeedbackStore:
-    """FeedbackStore in one SQLite file under the data dir (WAL; one short transaction per write)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        with closing(self._connect()) as db, db:
-            db.executescript(_SCHEMA)
-
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10)
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SqlFeedbackStore:
+        return cls(feedback_database(settings))
 
     def save(self, feedback: Feedback) -> Feedback:
         created = feedback.created_at or datetime.now(UTC).isoformat(timespec="seconds")
-        row = (feedback.answered.answer_id, created, feedback.rating, feedback.comment, feedback.channel,
-               feedback.identity, feedback.answered.model_dump_json(), json.dumps(feedback.doc_versions))
-        with self._lock, closing(self._connect()) as db, db:
-            db.execute(
-                "INSERT INTO feedback (answer_id, created_at, rating, comment, channel, identity, answered_json,"
-                " doc_versions_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(answer_id) DO UPDATE SET"
-                " rating = excluded.rating, comment = COALESCE(excluded.comment, feedback.comment),"
-                " created_at = excluded.created_at, doc_versions_json = CASE WHEN excluded.doc_versions_json = '{}'"
-                " THEN feedback.doc_versions_json ELSE excluded.doc_versions_json END",
-                row,
-            )
-            found = db.execute("SELECT id, comment FROM feedback WHERE answer_id = ?",
-                               (feedback.answered.answer_id,)).fetchone()
+        row = {"answer_id": feedback.answered.answer_id, "created_at": created, "rating": feedback.rating,
+               "comment": feedback.comment, "channel": feedback.channel, "identity": feedback.identity,
+               "answered_json": feedback.answered.model_dump_json(),
+               "doc_versions_json": json.dumps(feedback.doc_versions)}
+        with self.db.begin() as conn:
+            dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+            stmt = dialect.insert(fb).values(**row)
+            new = stmt.excluded
+            stmt = stmt.on_conflict_do_update(index_elements=["answer_id"], set_={
+                "rating": new.rating, "comment": func.coalesce(new.comment, fb.c.comment),
+                "created_at": new.created_at,
+                "doc_versions_json": case((new.doc_versions_json == "{}", fb.c.doc_versions_json),
+                                          else_=new.doc_versions_json),
+            })
+            conn.execute(stmt)
+            found = conn.execute(select(fb.c.id, fb.c.comment).where(fb.c.answer_id == row["answer_id"])).one()
         return feedback.model_copy(update={"id": found[0], "comment": found[1], "created_at": created})
 
-    _COLUMNS = "id, created_at, rating, comment, channel, identity, answered_json, doc_versions_json"
+    _COLUMNS = (fb.c.id, fb.c.created_at, fb.c.rating, fb.c.comment, fb.c.channel, fb.c.identity,
+                fb.c.answered_json, fb.c.doc_versions_json)
 
     @staticmethod
     def _item(r: Sequence[Any]) -> Feedback:
@@ -149,27 +180,34 @@ class SqliteFeedbackStore:
                         answered=AnsweredQuestion.model_validate_json(r[6]), doc_versions=json.loads(r[7]))
 
     def list(self, *, rating: Rating | None = None, limit: int = 100, offset: int = 0) -> list[Feedback]:
-        sql = f"SELECT {self._COLUMNS} FROM feedback"
-        args: list[Any] = []
+        query = select(*self._COLUMNS)
         if rating is not None:
-            sql += " WHERE rating = ?"
-            args.append(rating)
-        sql += " ORDER BY id DESC LIMIT ? OFFSET ?"
-        args += [min(max(0, limit), _SQL_INT_MAX), min(max(0, offset), _SQL_INT_MAX)]
-        with closing(self._connect()) as db:
-            rows = db.execute(sql, args).fetchall()
+            query = query.where(fb.c.rating == rating)
+        query = query.order_by(fb.c.id.desc()).limit(min(max(0, limit), _SQL_INT_MAX))
+        query = query.offset(min(max(0, offset), _SQL_INT_MAX))
+        with self.db.begin() as conn:
+            rows = conn.execute(query).all()
         return [self._item(r) for r in rows]
 
     def get(self, answer_id: str) -> Feedback | None:
-        with closing(self._connect()) as db:
-            row = db.execute(f"SELECT {self._COLUMNS} FROM feedback WHERE answer_id = ?", (answer_id,)).fetchone()
+        with self.db.begin() as conn:
+            row = conn.execute(select(*self._COLUMNS).where(fb.c.answer_id == answer_id)).first()
         return None if row is None else self._item(row)
 
     def count(self, *, rating: Rating | None = None) -> int:
-        with closing(self._connect()) as db:
-            if rating is None:
-                return int(db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0])
-            return int(db.execute("SELECT COUNT(*) FROM feedback WHERE rating = ?", (rating,)).fetchone()[0])
+        query = select(func.count()).select_from(fb)
+        if rating is not None:
+            query = query.where(fb.c.rating == rating)
+        with self.db.begin() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
+
+SqliteFeedbackStore = SqlFeedbackStore  # the historical name (it takes a SQLite file path too)
+
+
+def feedback_store(settings: Settings) -> SqlFeedbackStore:
+    """The feedback store the settings name (shared database, else SQLite under the data dir)."""
+    return SqlFeedbackStore.from_settings(settings)
 
 
 def iter_all(store: FeedbackStore, *, rating: Rating | None = None, page: int = 500) -> Iterator[Feedback]:

@@ -18,19 +18,21 @@ from rag.feedback import (
     Feedback,
     FeedbackStore,
     Rating,
-    SqliteFeedbackStore,
     doc_versions,
+)
+from rag.feedback import (
+    feedback_store as open_feedback_store,
 )
 
 router = APIRouter(prefix="/v1", tags=["Góp ý"])
 
 
 def feedback_store(request: Request) -> FeedbackStore:
-    """The app's store, opened on first use (SQLite under the data dir unless one was injected)."""
+    """The app's store, opened on first use (the shared database, or SQLite under the data dir)."""
     store: FeedbackStore | None = getattr(request.app.state, "feedback_store", None)
     if store is None:
         settings: Settings = request.app.state.settings
-        store = SqliteFeedbackStore(settings.feedback_path)
+        store = open_feedback_store(settings)
         request.app.state.feedback_store = store
     return store
 
