@@ -100,10 +100,10 @@ class RecentAnswers:
         try:
             self.db.ensure(FEEDBACK)
             with self.db.begin() as conn:
-                conn.execute(answers.insert().values(answer_id=item.answer_id, created_at=now,
-                                                     json=item.model_dump_json()))
                 if prune:
                     conn.execute(delete(answers).where(answers.c.created_at < now - self.ttl_s))
+                conn.execute(answers.insert().values(answer_id=item.answer_id, created_at=now,
+                                                     json=item.model_dump_json()))
         except BackendError as exc:
             log.warning("answer %s kept in memory only: %s", item.answer_id, exc)
 
