@@ -56,6 +56,11 @@ fi
 if [ "$DEV" = 1 ] && [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
   APT_PKGS="$APT_PKGS fonts-dejavu-core"
 fi
+# --dev: PostgreSQL server binaries (initdb, pg_ctl) for the replica tests (tests/api/test_replicas.py starts a
+# throwaway cluster; they are skipped without them). The service Debian's package starts is not used by tests.
+if [ "$DEV" = 1 ] && ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  APT_PKGS="$APT_PKGS postgresql"
+fi
 if [ -n "$APT_PKGS" ]; then
   if command -v apt-get >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
