@@ -7,8 +7,7 @@ import pytest
 from rag import docx_reader
 from rag.errors import DocumentReadError
 from rag.loaders import load_bytes, load_document
-from rag.metadata import extract_metadata
-from rag.structure import parse_sections
+from rag.parsing import parse_document
 from tests.rag.helpers.documents import (
     PLAN_NUMBERING,
     PLAN_STYLES,
@@ -47,9 +46,10 @@ def lines(body: str, numbering_xml: str | None = None, styles: str | None = None
 
 
 def summary(text: str) -> tuple[tuple[str | None, ...], list[str]]:
-    root = parse_sections(text)
-    meta = extract_metadata(text, root, doc_id="d", filename="d")
-    return (meta.title, meta.number, meta.date, meta.issuer, meta.signer), [s.heading for s in root.walk()]
+    """Metadata and headings through the product's parse pipeline (normalise → sections → metadata)."""
+    parsed = parse_document("d.txt", text.encode("utf-8"), doc_id="d")
+    meta = parsed.meta
+    return (meta.title, meta.number, meta.date, meta.issuer, meta.signer), [s.heading for s in parsed.root.walk()]
 
 
 def test_office_plan_reads_like_its_text_version() -> None:

@@ -13,9 +13,8 @@ import pytest
 from rag import ocr
 from rag.errors import DocumentReadError
 from rag.loaders import load_bytes, load_document
-from rag.metadata import extract_metadata
+from rag.parsing import parse_document
 from rag.pdf_reader import reconcile_layout, strip_page_number, untangle_columns
-from rag.structure import parse_sections
 from rag.text import fold
 from tests.rag.helpers.documents import (
     FONT,
@@ -39,9 +38,10 @@ needs_fonts = pytest.mark.skipif(
 
 
 def summary(text: str) -> tuple[dict[str, str | None], list[str]]:
-    root = parse_sections(text)
-    meta = extract_metadata(text, root, doc_id="d", filename="d")
-    return {f: getattr(meta, f) for f in META_FIELDS}, [s.heading for s in root.walk()]
+    """Metadata and headings of a loaded text through the product's parse pipeline (normalise → sections →
+    metadata), as a .txt with that text."""
+    parsed = parse_document("d.txt", text.encode("utf-8"), doc_id="d")
+    return {f: getattr(parsed.meta, f) for f in META_FIELDS}, [s.heading for s in parsed.root.walk()]
 
 
 def mixed_pdf() -> bytes:
