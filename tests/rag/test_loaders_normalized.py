@@ -11,7 +11,8 @@ import pytest
 
 from rag import ocr
 from rag.parsing import parse_document
-from tests.rag.helpers.documents import FONT, FONT_BOLD, plain_text, plan_docx, scanned_pdf, text_pdf
+from tests.rag.helpers.documents import plain_text, plan_docx
+from tests.rag.helpers.pdfs import FONT, FONT_BOLD, scanned_pdf, text_pdf
 
 FIELDS = ("title", "doc_type", "number", "date", "issuer", "place", "province", "signer", "signer_title")
 

@@ -16,15 +16,14 @@ from rag.loaders import load_bytes, load_document
 from rag.parsing import parse_document
 from rag.pdf_reader import reconcile_layout, strip_page_number, untangle_columns
 from rag.text import fold
-from tests.rag.helpers.documents import (
+from tests.rag.helpers.documents import Para, plain_text
+from tests.rag.helpers.pdfs import (
     FONT,
     FONT_BOLD,
-    Para,
     char_error_rate,
     chromium_pdf,
     edit_distance,
     markdown_paragraphs,
-    plain_text,
     scanned_pdf,
     text_pdf,
 )
