@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from rag.lexicon import PROVINCES, find_provinces, province_of
 from rag.metadata_front import DOC_TYPES, Front, fallback_title, issuer_of, read_front
 from rag.metadata_preamble import (
     ABBREVIATIONS,
@@ -36,88 +37,9 @@ from rag.metadata_preamble import (
 from rag.metadata_sign import recipients_of, signature_of
 from rag.metadata_text import CaseModel, is_upper
 from rag.structure import clean_line
-from rag.text import fold, nfc, normalize_tones, strip_diacritics
+from rag.text import fold, nfc, normalize_tones
 from rag.types import DocumentMeta, Section
 
-# The 63 provinces and centrally-run cities (before the 2025 merger), as usually written.
-PROVINCES: tuple[str, ...] = (
-    "An Giang",
-    "Bà Rịa - Vũng Tàu",
-    "Bạc Liêu",
-    "Bắc Giang",
-    "Bắc Kạn",
-    "Bắc Ninh",
-    "Bến Tre",
-    "Bình Dương",
-    "Bình Định",
-    "Bình Phước",
-    "Bình Thuận",
-    "Cà Mau",
-    "Cao Bằng",
-    "Cần Thơ",
-    "Đà Nẵng",
-    "Đắk Lắk",
-    "Đắk Nông",
-    "Điện Biên",
-    "Đồng Nai",
-    "Đồng Tháp",
-    "Gia Lai",
-    "Hà Giang",
-    "Hà Nam",
-    "Hà Nội",
-    "Hà Tĩnh",
-    "Hải Dương",
-    "Hải Phòng",
-    "Hậu Giang",
-    "Hòa Bình",
-    "Hưng Yên",
-    "Khánh Hòa",
-    "Kiên Giang",
-    "Kon Tum",
-    "Lai Châu",
-    "Lâm Đồng",
-    "Lạng Sơn",
-    "Lào Cai",
-    "Long An",
-    "Nam Định",
-    "Nghệ An",
-    "Ninh Bình",
-    "Ninh Thuận",
-    "Phú Thọ",
-    "Phú Yên",
-    "Quảng Bình",
-    "Quảng Nam",
-    "Quảng Ngãi",
-    "Quảng Ninh",
-    "Quảng Trị",
-    "Sóc Trăng",
-    "Sơn La",
-    "Tây Ninh",
-    "Thái Bình",
-    "Thái Nguyên",
-    "Thanh Hóa",
-    "Thành phố Hồ Chí Minh",
-    "Thừa Thiên Huế",
-    "Tiền Giang",
-    "Trà Vinh",
-    "Tuyên Quang",
-    "Vĩnh Long",
-    "Vĩnh Phúc",
-    "Yên Bái",
-)
-# Other spellings → canonical name. A bare "Hồ Chí Minh" is not an alias (tư tưởng Hồ Chí Minh).
-_PROVINCE_ALIASES: dict[str, str] = {
-    "Bà Rịa-Vũng Tàu": "Bà Rịa - Vũng Tàu",
-    "Bà Rịa – Vũng Tàu": "Bà Rịa - Vũng Tàu",
-    "TP. Hồ Chí Minh": "Thành phố Hồ Chí Minh",
-    "TP.Hồ Chí Minh": "Thành phố Hồ Chí Minh",
-    "TP Hồ Chí Minh": "Thành phố Hồ Chí Minh",
-    "TP.HCM": "Thành phố Hồ Chí Minh",
-    "TP HCM": "Thành phố Hồ Chí Minh",
-    "Đắc Lắc": "Đắk Lắk",
-    "Đắk Lắc": "Đắk Lắk",
-    "Thừa Thiên - Huế": "Thừa Thiên Huế",
-}
 _DOC_TYPE_WORDS = DOC_TYPES
 
 _DATE_LINE_RE = re.compile(
@@ -132,54 +54,6 @@ _ANNEX_REF_RE = re.compile(
 )
 _NUMBER_LINE_RE = re.compile(r"^Số\s*:?\s*(?P<rest>.*)$")
 _YEAR_IN_TITLE_RE = re.compile(r"\bnăm\s+(\d{4})\b", re.IGNORECASE)
-
-
-def _aligned_fold(text: str) -> tuple[str, str]:
-    """(cased, folded) forms of equal length: NFC + one tone placement, then no diacritics + lower case."""
-    cased = normalize_tones(nfc(text))
-    folded = strip_diacritics(cased).lower()
-    if len(folded) != len(cased):  # never expected for Vietnamese text; keep positions safe
-        folded = cased.lower()
-    return cased, folded
-
-
-def _name_pattern(name: str) -> re.Pattern[str]:
-    """Folded, whitespace- and dash-tolerant pattern for a place name."""
-    words = [re.escape(w) for w in fold(name).replace("-", " - ").replace("–", " - ").split()]
-    body = r"\s+".join(words).replace(r"\s+\-\s+", r"\s*[-–]\s*")
-    return re.compile(r"(?<!\w)" + body + r"(?!\w)")
-
-
-_PROVINCE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (canon, _name_pattern(name))
-    for canon, name in [*((p, p) for p in PROVINCES), *((v, k) for k, v in _PROVINCE_ALIASES.items())]
-]
-
-
-def province_of(name: str | None) -> str | None:
-    """The canonical province for a place name ('Khánh Hoà' → 'Khánh Hòa'), else None."""
-    if not name:
-        return None
-    f = fold(name).strip(" ,.")
-    for candidate in (f, re.sub(r"^(?:tinh|thanh pho|tp\.?)\s+", "", f)):
-        for canon, pattern in _PROVINCE_PATTERNS:
-            if pattern.fullmatch(candidate):
-                return canon
-    return None
-
-
-def find_provinces(text: str, *, capitalised: bool = True) -> list[tuple[str, int, str]]:
-    """Province mentions as (canonical, offset, folded text before it); capitalised ones only by default."""
-    cased, folded = _aligned_fold(text)
-    out: list[tuple[str, int, str]] = []
-    for canon, pattern in _PROVINCE_PATTERNS:
-        for m in pattern.finditer(folded):
-            if capitalised and not cased[m.start()].isupper():
-                continue
-            before = folded[max(0, m.start() - 12) : m.start()]
-            out.append((canon, m.start(), before))
-    out.sort(key=lambda x: x[1])
-    return out
 
 
 def _sections(root: Section, kind: str) -> list[Section]:

@@ -15,13 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rag.lexicon import TITLE_TYPE_NAMES as DOC_TYPES
 from rag.metadata_text import CaseModel, front_lines, is_upper
-from rag.structure import _DOC_TYPES
 from rag.text import fold
 
-# Document types as they head a document: structure.py's one table of title keywords ('KẾ HOẠCH' → 'Kế hoạch').
-# Lead: switch to rag.lexicon's TITLE_KEYWORDS when it lands on main.
-DOC_TYPES: tuple[str, ...] = tuple(kw.capitalize() for kw in _DOC_TYPES)
 _TYPE_BY_FOLD = {fold(t): t for t in DOC_TYPES}
 # Mottos printed opposite the issuing body (folded).
 _MOTTOS = (

@@ -6,49 +6,15 @@ from __future__ import annotations
 
 import re
 
+from rag.lexicon import ISSUER_ABBREVIATIONS as ABBREVIATIONS
+from rag.lexicon import NUMBER_RE, ORG_START
 from rag.text import canonical_number, nfc
 from rag.types import Section
 
-ABBREVIATIONS: dict[str, str] = {
-    "LĐLĐ": "Liên đoàn Lao động",
-    "UBND": "Ủy ban nhân dân",
-    "HĐND": "Hội đồng nhân dân",
-}
-# 464/KH-LĐLĐ, 35-NQ/TW, 374  /KH-MTTQ-BTT, 55/2022/QH15, số175-KH/TU (glued to 'số').
-NUMBER_RE = re.compile(
-    r"(?<![\dA-Za-z/])(\d{1,5})[ \t]*([/-])[ \t]*"
-    r"((?:\d{4}/)?[A-ZĐ][A-ZĐa-zđ0-9]*(?:[ \t]*[/-][ \t]*[A-ZĐ][A-ZĐa-zđ0-9]*)*)"
-)
 _ISSUE_VERB_RE = re.compile(
     r"\s+(?:đã\s+|sẽ\s+)?(?:ban hành|xây dựng|triển khai|hướng dẫn)\s+"
     r"(?:[Kk]ế hoạch|[Cc]ông văn|[Hh]ướng dẫn|[Vv]ăn bản|[Cc]hương trình|[Qq]uyết định|[Tt]hông báo|"
     r"[Đđ]ề cương|[Cc]hỉ thị)"
-)
-ORG_START = (
-    "Ban",
-    "Ủy ban",
-    "Uỷ ban",
-    "UBND",
-    "Sở",
-    "Hội",
-    "Liên đoàn",
-    "LĐLĐ",
-    "Tỉnh ủy",
-    "Tỉnh uỷ",
-    "Thường trực",
-    "Đảng ủy",
-    "Đảng uỷ",
-    "Huyện ủy",
-    "Thành ủy",
-    "Mặt trận",
-    "Văn phòng",
-    "Đoàn",
-    "Công đoàn",
-    "Trung tâm",
-    "Cục",
-    "Bộ",
-    "Hội đồng",
-    "HĐND",
 )
 _ORG_LOWER_WORDS = frozenset(
     {

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from rag import ocr
+from rag.layout import PAGE_NUMBER_RE
 from rag.loader_errors import unreadable
 
 log = logging.getLogger(__name__)
 
 MIN_PAGE_LETTERS = 40  # fewer letters than this on a page that shows an image: a scan, OCR it
 _MAX_XOBJECT_DEPTH = 4
-_PAGE_NUMBER_RE = re.compile(r"^\s*(?:-\s*)?(?:Trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*-)?\s*$", re.IGNORECASE)
 
 # progress(page, pages, method): method is "text" (text layer), "ocr" or "skipped" (an image page not read).
 Progress = Callable[[int, int, str], None]
@@ -83,10 +83,10 @@ def _has_inline_image(page: Any) -> bool:
 
 
 def strip_page_number(text: str) -> str:
-    """Drop a bare page number ("2", "- 2 -", "Trang 2", "2/5") on the first or last line of a page."""
+    """Drop a bare page number ("2", "- 2 -", "Trang 2", "Trang 2/5") on the first or last line of a page."""
     lines = text.strip("\n").split("\n")
     for index in (0, -1):
-        if lines and _PAGE_NUMBER_RE.match(lines[index]):
+        if lines and PAGE_NUMBER_RE.match(lines[index].strip()):
             lines.pop(index)
     return "\n".join(lines).strip("\n")
 

@@ -49,9 +49,12 @@ DOC_TYPE_TABLE: tuple[DocType, ...] = (
     DocType("Luật", ("qh",)),
 )
 DOC_TYPE_NAMES: tuple[str, ...] = tuple(t.name for t in DOC_TYPE_TABLE)
-# Upper-case title keywords at a line start (structure.py's `_DOC_TYPES`); laws/decrees are never our titles.
-TITLE_KEYWORDS: tuple[str, ...] = tuple(t.upper for t in DOC_TYPE_TABLE if t.title and t.name not in {
-    "Nghị định", "Thông tư", "Luật"})
+# Type names a document's own title starts with (metadata_front.py's `DOC_TYPES`); laws/decrees are never ours.
+TITLE_TYPE_NAMES: tuple[str, ...] = tuple(
+    t.name for t in DOC_TYPE_TABLE if t.title and t.name not in {"Nghị định", "Thông tư", "Luật"}
+)
+# The same upper case, as title keywords at a line start (structure.py's `_DOC_TYPES`).
+TITLE_KEYWORDS: tuple[str, ...] = tuple(name.upper() for name in TITLE_TYPE_NAMES)
 # Type words a document's own title starts with (metadata.py's `_DOC_TYPE_WORDS`).
 DOC_TYPE_WORDS: tuple[str, ...] = tuple(
     t.name for t in DOC_TYPE_TABLE if t.title and t.name not in {"Chuyên đề", "Phương án", "Nghị định", "Thông tư",

@@ -71,20 +71,6 @@ def test_numbers_in_running_text_of_a_real_guide() -> None:
     assert lx.number_code("32-CTr/TU") == "ctr"
 
 
-def test_tables_other_modules_switch_to_keep_their_shape() -> None:
-    """Same tables as the copies in metadata.py/structure.py (delete once those import from the lexicon)."""
-    from rag import metadata, structure
-
-    assert lx.PROVINCES == metadata.PROVINCES
-    assert metadata._PROVINCE_ALIASES.items() <= lx.PROVINCE_ALIASES.items()
-    assert lx.ISSUER_ABBREVIATIONS == metadata._ABBREVIATIONS
-    assert lx.DOC_TYPE_WORDS == metadata._DOC_TYPE_WORDS
-    assert lx.ORG_START == metadata._ORG_START
-    assert lx.TITLE_KEYWORDS == structure._DOC_TYPES
-    text = _shipped("lai-chau")
-    assert lx.find_provinces(text) == list(dict.fromkeys(metadata.find_provinces(text)))
-
-
 def test_kinds_map_codes_to_types() -> None:
     assert lx.KINDS["qd"][1] == {"Quy định", "Quyết định"}
     assert lx.KINDS["hd"][1] == {"Hướng dẫn"}

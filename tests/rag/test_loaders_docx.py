@@ -7,8 +7,7 @@ import pytest
 from rag import docx_reader
 from rag.errors import DocumentReadError
 from rag.loaders import load_bytes, load_document
-from rag.metadata import extract_metadata
-from rag.structure import parse_sections
+from rag.parsing import parse_document
 from tests.rag.helpers.documents import (
     PLAN_NUMBERING,
     PLAN_STYLES,
@@ -47,9 +46,10 @@ def lines(body: str, numbering_xml: str | None = None, styles: str | None = None
 
 
 def summary(text: str) -> tuple[tuple[str | None, ...], list[str]]:
-    root = parse_sections(text)
-    meta = extract_metadata(text, root, doc_id="d", filename="d")
-    return (meta.title, meta.number, meta.date, meta.issuer, meta.signer), [s.heading for s in root.walk()]
+    """Metadata and headings through the product's parse pipeline (normalise → sections → metadata)."""
+    parsed = parse_document("d.txt", text.encode("utf-8"), doc_id="d")
+    meta = parsed.meta
+    return (meta.title, meta.number, meta.date, meta.issuer, meta.signer), [s.heading for s in parsed.root.walk()]
 
 
 def test_office_plan_reads_like_its_text_version() -> None:
@@ -240,3 +240,26 @@ def test_word_template_list_styles() -> None:
     buf = io.BytesIO()
     document.save(buf)
     assert load_bytes("mau.docx", buf.getvalue()) == "KẾ HOẠCH\n1. Mục đích\n2. Yêu cầu\n- gạch đầu dòng"
+
+
+NUM_1 = '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>'
+
+
+@pytest.mark.parametrize(
+    "ppr, levels",
+    [
+        ('<w:numPr><w:ilvl w:val="abc"/><w:numId w:val="1"/></w:numPr>', lvl(0, "decimal", "%1.")),
+        ('<w:numPr><w:ilvl w:val="12"/><w:numId w:val="1"/></w:numPr>', lvl(0, "decimal", "%1.")),
+        ('<w:numPr><w:ilvl w:val="-3"/><w:numId w:val="1"/></w:numPr>', lvl(0, "decimal", "%1.")),
+        ('<w:numPr><w:ilvl w:val="0"/></w:numPr>', lvl(0, "decimal", "%1.")),
+        ('<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>', lvl(0, "decimal", "%9.%3")),
+        ('<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>', lvl(0, "upperRoman", "%1.", start=-2)),
+        ('<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>', lvl(0, "lowerLetter", "%1)", start=0)),
+        ('<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>', lvl(0, "vietnameseCounting", "%1.")),
+        (NUM_1, '<w:lvl w:ilvl="zz"><w:start w:val="x"/></w:lvl>'),
+    ],
+)
+def test_odd_numbering_never_fails(ppr: str, levels: str) -> None:
+    xml = numbering({1: levels}, {1: abstract(1)})
+    got = lines(docx_paragraph("nội dung", ppr) + docx_paragraph("nội dung", ppr), xml)
+    assert len(got) == 2 and all(line.endswith("nội dung") for line in got)

@@ -13,19 +13,17 @@ import pytest
 from rag import ocr
 from rag.errors import DocumentReadError
 from rag.loaders import load_bytes, load_document
-from rag.metadata import extract_metadata
+from rag.parsing import parse_document
 from rag.pdf_reader import reconcile_layout, strip_page_number, untangle_columns
-from rag.structure import parse_sections
 from rag.text import fold
-from tests.rag.helpers.documents import (
+from tests.rag.helpers.documents import Para, plain_text
+from tests.rag.helpers.pdfs import (
     FONT,
     FONT_BOLD,
-    Para,
     char_error_rate,
     chromium_pdf,
     edit_distance,
     markdown_paragraphs,
-    plain_text,
     scanned_pdf,
     text_pdf,
 )
@@ -39,9 +37,10 @@ needs_fonts = pytest.mark.skipif(
 
 
 def summary(text: str) -> tuple[dict[str, str | None], list[str]]:
-    root = parse_sections(text)
-    meta = extract_metadata(text, root, doc_id="d", filename="d")
-    return {f: getattr(meta, f) for f in META_FIELDS}, [s.heading for s in root.walk()]
+    """Metadata and headings of a loaded text through the product's parse pipeline (normalise → sections →
+    metadata), as a .txt with that text."""
+    parsed = parse_document("d.txt", text.encode("utf-8"), doc_id="d")
+    return {f: getattr(parsed.meta, f) for f in META_FIELDS}, [s.heading for s in parsed.root.walk()]
 
 
 def mixed_pdf() -> bytes:
@@ -146,7 +145,7 @@ def test_layout_glyphs_repeated_on_their_own_line_are_dropped() -> None:
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("top", ["2", "  - 2 -", "Trang 2", "2/5"])
+@pytest.mark.parametrize("top", ["2", "  - 2 -", "Trang 2", "Trang 2/5"])
 def test_page_numbers_dropped(top: str) -> None:
     assert strip_page_number(f"{top}\nNội dung trang.\n12") == "Nội dung trang."
 
