@@ -18,12 +18,25 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from rag.config import Settings
-from rag.db import CATALOG, Database, as_database, database, documents, insert_ignore, sources, state, upsert
+from rag.db import (
+    CATALOG,
+    Database,
+    as_database,
+    database,
+    documents,
+    insert_ignore,
+    pending,
+    sources,
+    state,
+    upsert,
+)
 from rag.db import chunks as chunks_t
 from rag.errors import NotFoundError
+from rag.interfaces import VectorStore
 from rag.types import Chunk, DocumentMeta, Section
 
 _GENERATION = "generation"
+IN_FLIGHT_S = 3600.0  # a version reserved longer ago than this is a crash's leftover: its vectors may go
 
 
 class DocumentRecord(BaseModel):
@@ -73,6 +86,21 @@ class Catalog:
         else:
             conn.execute(update(state).where(state.c.key == _GENERATION).values(value=str(int(row) + 1)))
 
+    def reserve(self, doc_id: str, version: str) -> None:
+        """Announce that this version's vectors are being written (by this or any replica sharing the database):
+        garbage collection spares them until the version is committed or `IN_FLIGHT_S` has passed."""
+        with self.db.begin() as conn:
+            upsert(conn, pending, [{"doc_id": doc_id, "version": version, "started_at": time.time()}],
+                   keys=["doc_id", "version"])
+
+    def in_flight(self, max_age_s: float = IN_FLIGHT_S) -> list[tuple[str, str]]:
+        """(doc_id, version) pairs reserved and not committed, younger than `max_age_s` (older ones forgotten)."""
+        cutoff = time.time() - max_age_s
+        with self.db.begin() as conn:
+            conn.execute(delete(pending).where(pending.c.started_at < cutoff))
+            rows = conn.execute(select(pending.c.doc_id, pending.c.version)).all()
+        return [(str(r[0]), str(r[1])) for r in rows]
+
     def _upload_bytes(self, source_path: str) -> bytes | None:
         if self.uploads_dir is None:
             return None
@@ -100,6 +128,7 @@ class Catalog:
                     for c in chunks
                 ])
             conn.execute(delete(sources).where(sources.c.doc_id == meta.doc_id))
+            conn.execute(delete(pending).where((pending.c.doc_id == meta.doc_id) & (pending.c.version == version)))
             if original is not None:
                 conn.execute(sources.insert().values(doc_id=meta.doc_id, filename=Path(source_path).name,
                                                      version=version, data=original))
@@ -170,6 +199,19 @@ class Catalog:
             trees = conn.execute(select(documents.c.tree_json)).all()
         sections = sum(len(Section.model_validate_json(t[0]).walk()) - 1 for t in trees)
         return {"documents": int(docs), "chunks": int(count), "sections": sections}
+
+
+def spare_in_flight(catalog: Catalog, store: VectorStore, ids: Sequence[str]) -> list[str]:
+    """`ids` (vectors about to be deleted as stale) less those of versions being ingested right now, here or on
+    another replica: their catalog commit is still to come."""
+    flights = catalog.in_flight() if ids else []
+    if not flights:
+        return list(ids)
+    protected: set[str] = set()
+    for doc_id, version in flights:
+        every = set(store.stale_ids({}, doc_id=doc_id))  # all of the document's vectors
+        protected |= every - set(store.stale_ids({doc_id: version}, doc_id=doc_id))  # those of `version`
+    return [i for i in ids if i not in protected]
 
 
 def tree_outline(tree: Section) -> list[Section]:

@@ -67,6 +67,13 @@ state = Table(
     Column("key", String, primary_key=True),
     Column("value", String, nullable=False),
 )
+# Versions whose vectors are being written (not live yet): garbage collection spares them (rag/catalog.py).
+pending = Table(
+    "pending", CATALOG,
+    Column("doc_id", String, primary_key=True),
+    Column("version", String, primary_key=True),
+    Column("started_at", Float, nullable=False),
+)
 # Uploaded originals (so every replica, on any host, can serve and re-ingest them): written in the
 # transaction that makes the version live.
 sources = Table(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from rag.catalog import Catalog
+from rag.catalog import Catalog, spare_in_flight
 from rag.config import Settings
 from rag.directives import DirectiveRegistry, extract_directives
 from rag.embeddings import build_embedder
@@ -152,11 +152,13 @@ class Ingestor:
         if not chunks:
             raise InvalidInputError(f"no content in {path}", user_message=f"Tệp «{path.name}» không có nội dung.")
         current = self.catalog.get(doc_id)
+        self.catalog.reserve(doc_id, version)  # other replicas' garbage collection spares these vectors
         vectors = self.embedder.embed_batch([normalize(c.index_text()) for c in chunks])
         self.store.upsert(chunks, vectors, version=version)
         self.catalog.commit_document(meta=meta, source_path=str(path.resolve()), version=version, tree=parsed.root,
                                      chunks=chunks)
-        self.store.delete_ids(self.store.stale_ids({doc_id: version}, doc_id=doc_id))
+        self.store.delete_ids(spare_in_flight(self.catalog, self.store,
+                                              self.store.stale_ids({doc_id: version}, doc_id=doc_id)))
         self.registry.replace_document(doc_id, extract_directives(meta, parsed.root.walk()))
         self.catalog.mark_registry(doc_id, version)
         log.info("ingested %s as %s (%d chunks; %s)", path.name, doc_id, len(chunks), "; ".join(parsed.notes) or "-")
@@ -210,7 +212,7 @@ class Ingestor:
     def reconcile(self) -> None:
         """Repair what a crash may have left: stale vectors, a registry behind the catalog."""
         live = self.catalog.versions()
-        stale = self.store.stale_ids(live)
+        stale = spare_in_flight(self.catalog, self.store, self.store.stale_ids(live))
         if stale:
             log.info("removing %d stale vectors", len(stale))
             self.store.delete_ids(stale)
