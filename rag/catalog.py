@@ -8,8 +8,12 @@ its search snapshot was built from, so replicas sharing the database pick up eac
 
 from __future__ import annotations
 
+import logging
+import os
+import socket
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +35,28 @@ from rag.db import (
     upsert,
 )
 from rag.db import chunks as chunks_t
-from rag.errors import NotFoundError
+from rag.errors import NotFoundError, PlanbotError
 from rag.interfaces import VectorStore
 from rag.types import Chunk, DocumentMeta, Section
 
+log = logging.getLogger(__name__)
 _GENERATION = "generation"
 IN_FLIGHT_S = 3600.0  # a version reserved longer ago than this is a crash's leftover: its vectors may go
+_HOST = socket.gethostname()
+
+
+def _owner_alive(owner: str) -> bool:
+    """Whether the process that reserved a version may still be running (unknowable for another host: yes)."""
+    host, _, pid = owner.rpartition(":")
+    if host != _HOST or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, not ours to signal
+        return True
+    return True
 
 
 class DocumentRecord(BaseModel):
@@ -90,16 +110,38 @@ class Catalog:
         """Announce that this version's vectors are being written (by this or any replica sharing the database):
         garbage collection spares them until the version is committed or `IN_FLIGHT_S` has passed."""
         with self.db.begin() as conn:
-            upsert(conn, pending, [{"doc_id": doc_id, "version": version, "started_at": time.time()}],
-                   keys=["doc_id", "version"])
+            upsert(conn, pending, [{"doc_id": doc_id, "version": version, "started_at": time.time(),
+                                    "owner": f"{_HOST}:{os.getpid()}"}], keys=["doc_id", "version"])
+
+    @contextmanager
+    def reservation(self, doc_id: str, version: str) -> Iterator[None]:
+        """`reserve` for the block; released when the block fails (a commit inside it ends the reservation)."""
+        self.reserve(doc_id, version)
+        try:
+            yield
+        except BaseException:
+            try:
+                self.release(doc_id, version)
+            except PlanbotError as exc:  # the database is what failed: the reservation expires by itself
+                log.warning("could not release %s@%s: %s", doc_id, version, exc)
+            raise
+
+    def release(self, doc_id: str, version: str) -> None:
+        """Withdraw a reservation (the ingest failed before its commit): its vectors are garbage now."""
+        with self.db.begin() as conn:
+            conn.execute(delete(pending).where((pending.c.doc_id == doc_id) & (pending.c.version == version)))
 
     def in_flight(self, max_age_s: float = IN_FLIGHT_S) -> list[tuple[str, str]]:
-        """(doc_id, version) pairs reserved and not committed, younger than `max_age_s` (older ones forgotten)."""
+        """(doc_id, version) pairs reserved and not committed by a live process, younger than `max_age_s`
+        (others are forgotten: a process on this host that is gone, or any reservation that old)."""
         cutoff = time.time() - max_age_s
         with self.db.begin() as conn:
             conn.execute(delete(pending).where(pending.c.started_at < cutoff))
-            rows = conn.execute(select(pending.c.doc_id, pending.c.version)).all()
-        return [(str(r[0]), str(r[1])) for r in rows]
+            rows = conn.execute(select(pending.c.doc_id, pending.c.version, pending.c.owner)).all()
+            dead = [(r[0], r[1]) for r in rows if not _owner_alive(str(r[2]))]
+            for doc_id, version in dead:
+                conn.execute(delete(pending).where((pending.c.doc_id == doc_id) & (pending.c.version == version)))
+        return [(str(r[0]), str(r[1])) for r in rows if (r[0], r[1]) not in dead]
 
     def _upload_bytes(self, source_path: str) -> bytes | None:
         if self.uploads_dir is None:

@@ -73,6 +73,7 @@ pending = Table(
     Column("doc_id", String, primary_key=True),
     Column("version", String, primary_key=True),
     Column("started_at", Float, nullable=False),
+    Column("owner", String, nullable=False, server_default=""),  # "host:pid" of the ingesting process
 )
 # Uploaded originals (so every replica, on any host, can serve and re-ingest them): written in the
 # transaction that makes the version live.

@@ -152,11 +152,11 @@ class Ingestor:
         if not chunks:
             raise InvalidInputError(f"no content in {path}", user_message=f"Tệp «{path.name}» không có nội dung.")
         current = self.catalog.get(doc_id)
-        self.catalog.reserve(doc_id, version)  # other replicas' garbage collection spares these vectors
-        vectors = self.embedder.embed_batch([normalize(c.index_text()) for c in chunks])
-        self.store.upsert(chunks, vectors, version=version)
-        self.catalog.commit_document(meta=meta, source_path=str(path.resolve()), version=version, tree=parsed.root,
-                                     chunks=chunks)
+        with self.catalog.reservation(doc_id, version):  # other replicas' garbage collection spares these vectors
+            vectors = self.embedder.embed_batch([normalize(c.index_text()) for c in chunks])
+            self.store.upsert(chunks, vectors, version=version)
+            self.catalog.commit_document(meta=meta, source_path=str(path.resolve()), version=version,
+                                         tree=parsed.root, chunks=chunks)
         self.store.delete_ids(spare_in_flight(self.catalog, self.store,
                                               self.store.stale_ids({doc_id: version}, doc_id=doc_id)))
         self.registry.replace_document(doc_id, extract_directives(meta, parsed.root.walk()))

@@ -3,11 +3,16 @@ replica sharing the database) survive the garbage collection another ingest runs
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from rag.catalog import Catalog, spare_in_flight
+from rag.db import pending
 from rag.store import ChromaStore
 from tests.conftest import make_settings
 from tests.rag.test_db import doc
@@ -46,3 +51,23 @@ def test_vectors_of_versions_in_flight_are_spared_until_commit_or_expiry(tmp_pat
     # The uploader of a@v2 crashed: once its reservation expires, the garbage collection takes its vectors.
     assert catalog.in_flight(max_age_s=-1) == []
     assert spare_in_flight(catalog, store, store.stale_ids(catalog.versions())) == ["a:s0#v2"]
+
+
+def test_a_failed_ingest_releases_its_reservation(tmp_path: Path) -> None:
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    with pytest.raises(RuntimeError), catalog.reservation("a", "v1"):
+        assert catalog.in_flight() == [("a", "v1")]
+        raise RuntimeError("embedding failed")
+    assert catalog.in_flight() == []
+
+
+def test_a_reservation_by_a_dead_process_on_this_host_is_forgotten(tmp_path: Path) -> None:
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    catalog.reserve("a", "v1")
+    catalog.reserve("b", "v1")
+    with catalog.db.begin() as conn:  # as if `b` had been reserved by the process that is gone
+        conn.execute(update(pending).where(pending.c.doc_id == "b").values(owner=f"{socket.gethostname()}:{gone.pid}"))
+        conn.execute(update(pending).where(pending.c.doc_id == "a").values(owner="other-host:1"))
+    assert catalog.in_flight() == [("a", "v1")]  # another host's: unknowable, kept until it expires
