@@ -202,6 +202,31 @@ def test_a_plan_uploaded_through_one_replica_is_answered_by_the_other(cluster: d
     assert detail.status_code == 200 and detail.json()["outline"]
 
 
+def test_uploads_at_the_same_moment_on_both_replicas_both_become_live(cluster: dict[str, Any]) -> None:
+    """Each ingest garbage-collects vectors of versions that are not live: the other replica's upload in flight
+    must be spared (its version is reserved in the database)."""
+    a, b = cluster["a"], cluster["b"]
+    paths = {"a": corpus_file("soc-trang"), "b": corpus_file("phu-yen")}  # B's cold cache: a longer upload
+    codes: dict[str, int] = {}
+
+    def send(replica: Replica) -> None:
+        codes[replica.name] = upload(replica, paths[replica.name]).status_code
+
+    threads = [threading.Thread(target=send, args=(r,)) for r in (b, a)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert codes == {"a": 201, "b": 201}
+    checker = make_assistant(cluster["root"] / "checker-concurrent", database_url=cluster["pg"],
+                             chroma_url=cluster["chroma"])
+    assert consistency_problems(checker) == []
+    assert {doc_id_of("soc-trang"), doc_id_of("phu-yen")} <= doc_ids(a) == doc_ids(b)
+    for path in paths.values():  # leave the corpus as the next tests expect it
+        with a.client(ADMIN) as client:
+            assert client.delete(f"/v1/documents/{path.stem}").status_code == 204
+
+
 def test_a_rating_reaches_the_replica_that_did_not_answer(cluster: dict[str, Any]) -> None:
     a, b = cluster["a"], cluster["b"]
     with a.client() as client:
