@@ -91,7 +91,7 @@ class Catalog:
 
     def generation(self) -> int:
         """A counter bumped by every change (the lexical index and the snapshot are rebuilt when it moves)."""
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             value = conn.execute(select(state.c.value).where(state.c.key == _GENERATION)).scalar()
         return int(value) if value is not None else 0
 
@@ -191,7 +191,7 @@ class Catalog:
 
     def source(self, doc_id: str) -> tuple[str, bytes] | None:
         """The uploaded original of a live document (file name, bytes), when it came by upload."""
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             row = conn.execute(select(sources.c.filename, sources.c.data).where(sources.c.doc_id == doc_id)).first()
         return (str(row[0]), bytes(row[1])) if row else None
 
@@ -205,18 +205,18 @@ class Catalog:
         )
 
     def get(self, doc_id: str) -> DocumentRecord | None:
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             row = conn.execute(select(documents).where(documents.c.doc_id == doc_id)).first()
         return self._record(row) if row else None
 
     def documents(self) -> list[DocumentRecord]:
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(select(documents).order_by(documents.c.doc_id)).all()
         return [self._record(r) for r in rows]
 
     def versions(self) -> dict[str, str]:
         """doc_id → live version."""
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             return {r[0]: r[1] for r in conn.execute(select(documents.c.doc_id, documents.c.version)).all()}
 
     def chunks(self, doc_id: str | None = None) -> list[Chunk]:
@@ -226,16 +226,16 @@ class Catalog:
             query = query.where(chunks_t.c.doc_id == doc_id).order_by(chunks_t.c.ord)
         else:
             query = query.order_by(chunks_t.c.doc_id, chunks_t.c.ord)
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(query).all()
         return [Chunk.model_validate_json(r[0]) for r in rows]
 
     def chunk_ids(self) -> set[str]:
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             return {r[0] for r in conn.execute(select(chunks_t.c.chunk_id)).all()}
 
     def stats(self) -> dict[str, int]:
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             docs = conn.execute(select(func.count()).select_from(documents)).scalar() or 0
             count = conn.execute(select(func.count()).select_from(chunks_t)).scalar() or 0
             trees = conn.execute(select(documents.c.tree_json)).all()

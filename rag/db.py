@@ -5,9 +5,10 @@ database, shared by all API replicas; unset, each part keeps its own SQLite file
 embedded default: `catalog.sqlite3`, `registry.sqlite3`, `feedback.sqlite3`). The schema lives here, once, as
 three `MetaData` groups; `Database.ensure` creates a group's tables on first use (`CREATE … IF NOT EXISTS`).
 
-SQLite engines open every transaction with `BEGIN IMMEDIATE` (WAL, `synchronous=FULL`): writers from several
-processes on one host are serialised, readers see committed data only. PostgreSQL runs at READ COMMITTED; the
-catalog serialises its writers on the generation row (`SELECT … FOR UPDATE`).
+SQLite engines open write transactions (`begin`) with `BEGIN IMMEDIATE` (WAL, `synchronous=FULL`): writers from
+several processes on one host are serialised; read transactions (`read`) take no lock and see committed data.
+PostgreSQL runs at READ COMMITTED; the catalog serialises its writers on the generation row (`SELECT … FOR
+UPDATE`).
 """
 
 from __future__ import annotations
@@ -156,7 +157,8 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the write lock up front (no deadlock on upgrade); readers see one WAL snapshot.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("planbot_read") else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -237,6 +239,15 @@ class Database:
         """One transaction: committed when the block ends, rolled back on any error."""
         try:
             with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise BackendError(f"database error ({_redact(self.url)}): {exc}") from exc
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only transaction (SQLite: deferred, never waits for a writer)."""
+        try:
+            with self.engine.connect().execution_options(planbot_read=True) as conn, conn.begin():
                 yield conn
         except SQLAlchemyError as exc:
             raise BackendError(f"database error ({_redact(self.url)}): {exc}") from exc

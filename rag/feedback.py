@@ -114,7 +114,7 @@ class RecentAnswers:
             return item
         try:
             self.db.ensure(FEEDBACK)
-            with self.db.begin() as conn:
+            with self.db.read() as conn:
                 row = conn.execute(select(answers.c.json).where(answers.c.answer_id == answer_id)).first()
         except BackendError as exc:
             log.warning("cannot look up answer %s: %s", answer_id, exc)
@@ -157,7 +157,7 @@ class SqlFeedbackStore:
                "comment": feedback.comment, "channel": feedback.channel, "identity": feedback.identity,
                "answered_json": feedback.answered.model_dump_json(),
                "doc_versions_json": json.dumps(feedback.doc_versions)}
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
             stmt = dialect.insert(fb).values(**row)
             new = stmt.excluded
@@ -185,12 +185,12 @@ class SqlFeedbackStore:
             query = query.where(fb.c.rating == rating)
         query = query.order_by(fb.c.id.desc()).limit(min(max(0, limit), _SQL_INT_MAX))
         query = query.offset(min(max(0, offset), _SQL_INT_MAX))
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(query).all()
         return [self._item(r) for r in rows]
 
     def get(self, answer_id: str) -> Feedback | None:
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             row = conn.execute(select(*self._COLUMNS).where(fb.c.answer_id == answer_id)).first()
         return None if row is None else self._item(row)
 

@@ -58,7 +58,7 @@ class DirectiveRegistry:
         return cls(database(settings, "registry"))
 
     @contextmanager
-    def _connect(self) -> Iterator[Connection]:
+    def _connect(self, *, read: bool = False) -> Iterator[Connection]:
         """One transaction (schema created on first use); commits on success, rolls back on error."""
         if not self._ready:
             with self._lock:
@@ -68,7 +68,7 @@ class DirectiveRegistry:
                         with self.db.begin() as conn:
                             _migrate(conn)
                     self._ready = True
-        with self.db.begin() as conn:
+        with self.db.read() if read else self.db.begin() as conn:
             yield conn
 
     def replace_document(self, doc_id: str, records: Sequence[DirectiveRecord]) -> None:
@@ -90,7 +90,7 @@ class DirectiveRegistry:
                  "section_id": m.section_id, "section_path": m.section_path, "sentence": m.sentence}
                 for j, m in enumerate(rec.mentions)
             )
-        with self._connect() as conn:
+        with self._connect(read=True) as conn:
             conn.execute(delete(doc_directives).where(doc_directives.c.doc_id == doc_id))
             conn.execute(delete(mentions_t).where(mentions_t.c.doc_id == doc_id))
             if views:
@@ -100,7 +100,7 @@ class DirectiveRegistry:
 
     def delete_document(self, doc_id: str) -> None:
         """Forget a document's mentions (directives only it cited disappear)."""
-        with self._connect() as conn:
+        with self._connect(read=True) as conn:
             conn.execute(delete(doc_directives).where(doc_directives.c.doc_id == doc_id))
             conn.execute(delete(mentions_t).where(mentions_t.c.doc_id == doc_id))
 
@@ -109,7 +109,7 @@ class DirectiveRegistry:
         inner = select(doc_directives.c.directive_id)
         if where is not None:
             inner = inner.where(where)
-        with self._connect() as conn:
+        with self._connect(read=True) as conn:
             rows = [dict(r._mapping) for r in conn.execute(
                 select(doc_directives).where(doc_directives.c.directive_id.in_(inner))
                 .order_by(doc_directives.c.doc_id, doc_directives.c.ord)
