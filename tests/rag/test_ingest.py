@@ -301,12 +301,12 @@ def test_a_document_that_breaks_the_parser_is_skipped_and_the_others_ingest(
 def test_an_upload_that_breaks_the_parser_is_a_planbot_error_and_writes_nothing(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("rag.parsing.extract_metadata", failing_metadata_for("ke-hoach"))
+    monkeypatch.setattr("rag.parsing.extract_metadata", failing_metadata_for("Kế hoạch"))
     assistant = make_assistant(data_dir)
     with pytest.raises(DocumentReadError) as info:
         assistant.ingest_bytes("Kế hoạch.txt", corpus_file("lai-chau").read_bytes())
     assert isinstance(info.value, InvalidInputError)  # the API answers 422
-    assert "Không phân tích được tệp" in info.value.user_message
+    assert "Không phân tích được tệp «Kế hoạch.txt»" in info.value.user_message  # the user's own file name
     assert not (data_dir / "uploads").exists()
     assert assistant.list_documents() == []
 
