@@ -52,7 +52,7 @@ class ParsedDocument:
     root: Section
     meta: DocumentMeta
     chunks: list[Chunk]
-    notes: list[str] = field(default_factory=list)  # English, for the ingest report and logs
+    notes: list[str] = field(default_factory=list)  # Vietnamese, for the ingest report
 
 
 def _stage(name: str, filename: str, fn: Callable[[], T]) -> T:

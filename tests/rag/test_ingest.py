@@ -321,7 +321,7 @@ def test_ingest_report_carries_normalisation_notes(data_dir: Path, tmp_path: Pat
     report = make_assistant(data_dir).ingest([src])
     assert report.added == 1
     assert len(report.notes) == 1 and report.notes[0].startswith("ke-hoach-ngat-dong.md: ")
-    assert "1 page numbers dropped" in report.notes[0] and "wrapped lines joined" in report.notes[0]
+    assert "1 dòng số trang đã bỏ" in report.notes[0] and "dòng bị ngắt đã nối lại" in report.notes[0]
 
 
 def test_upload_at_the_size_limit_is_accepted(tmp_path: Path) -> None:

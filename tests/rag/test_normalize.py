@@ -298,5 +298,5 @@ def test_words_ignore_markup_and_punctuation() -> None:
 
 def test_notes_count_what_changed() -> None:
     doc = normalize_document(HEADER + "\n\nNội dung một dòng\nbị ngắt.\n\n- 2 -\n")
-    assert "1 page numbers dropped" in doc.notes
-    assert any(n.endswith("wrapped lines joined") for n in doc.notes)
+    assert "1 dòng số trang đã bỏ" in doc.notes
+    assert any(n.endswith("dòng bị ngắt đã nối lại") for n in doc.notes)

@@ -31,7 +31,7 @@ def test_parse_document_runs_every_stage_on_the_normalised_text() -> None:
     quote = "Nâng cao nhận thức của người dân về phòng chống lũ quét và sạt lở đất."
     assert any(quote in c.text for c in doc.chunks)
     assert all(doc.text[c.start : c.end] == c.text for c in doc.chunks)
-    assert any(n.endswith("wrapped lines joined") for n in doc.notes)
+    assert any(n.endswith("dòng bị ngắt đã nối lại") for n in doc.notes)
 
 
 @pytest.mark.parametrize(
