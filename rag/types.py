@@ -107,6 +107,8 @@ class DirectiveRecord(BaseModel):
     term: str | None = None  # "khóa XII"
     subject: str | None = None
     mentions: list[Mention] = Field(default_factory=list)
+    doc_id: str | None = None  # set when the document itself is ingested (not only cited)
+    title: str | None = None  # that document's title
 
 
 class Citation(BaseModel):
