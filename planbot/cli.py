@@ -190,8 +190,15 @@ def eval_cmd(
 @app.command()
 def bench(
     quick: Annotated[bool, typer.Option("--quick", help="Bỏ qua phần gọi mô hình.")] = False,
+    speed: Annotated[bool, typer.Option("--speed", help="Chỉ đo tốc độ đường mô hình (CPU, từng kỹ thuật "
+                                        "bật/tắt, nhúng); --quick: bản rút gọn.")] = False,
 ) -> None:
     """Đo tốc độ và bộ nhớ trên máy này."""
+    if speed:
+        from eval.speed import run_speed
+
+        run_speed(_settings(), quick=quick)
+        return
     from eval.bench import run_bench
 
     run_bench(_settings(), quick=quick)
