@@ -326,6 +326,7 @@ def run_speed(settings: Settings, *, quick: bool = False, out_dir: Path | None =
                 results["model_share"][str(dataset)] = {"skipped": f"needs {corpus} ingested (run with "
                                                         "PLANBOT_CORPUS_DIR set to it)"}
                 continue
+            log.info("model share: %s", dataset)
             captured = capture(work, dataset_items(dataset))
             results["model_share"][str(dataset)] = model_share(captured, tokens_of)
 
@@ -344,12 +345,14 @@ def run_speed(settings: Settings, *, quick: bool = False, out_dir: Path | None =
                   Variant(f"context_chars {dense_chars}",
                           [dense[c.question].prompts[0] if dense[c.question].prompts else c.prompts[0]
                            for c in base_q])]
+        log.info("off/on pairs: %d questions x %d variants", len(base_prompts), 1 + len(others))
         rows = run_pairs(gen, llm, base, others, prefix_len)
         gen.prompt_lookup = settings.llm_prompt_lookup
         results["pairs"] = {"rows": rows, "summary": pair_summary(rows),
                             "questions": [c.question for c in base_q]}
         texts = _chunk_texts(work, 16 if quick else 48)
         gen.close()
+    log.info("embedding rates")
     results["embedding"] = embedding_rates(texts, (1, 16) if quick else (1, 8, 32), (1, 2))
     results["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
     results["runtime_s"] = round(time.perf_counter() - started, 1)
@@ -375,7 +378,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                              "ingested)")
     parser.add_argument("--out-dir", type=Path, default=None)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log.setLevel(logging.INFO)
     shares = [(Path(a.split("=", 1)[0]), Path(a.split("=", 1)[1])) for a in args.share if "=" in a]
     run_speed(Settings(), quick=args.quick, out_dir=args.out_dir, reuse_data=args.reuse_data, share_sets=shares)
 
