@@ -332,7 +332,7 @@ def run_speed(settings: Settings, *, quick: bool = False, out_dir: Path | None =
 
         n = 2 if quick else 6
         base_q = [c for c in capture(work, [("bench", q, []) for q in QUESTIONS]) if c.prompts][:n]
-        dense_chars = max(300, settings.context_chars * 3 // 5)
+        dense_chars = max(300, settings.context_chars // 2)
         dense = {c.question: c for c in capture(work.model_copy(update={"context_chars": dense_chars}),
                                                 [("bench", c.question, []) for c in base_q])}
         base_prompts = [c.prompts[0] for c in base_q]
@@ -341,10 +341,12 @@ def run_speed(settings: Settings, *, quick: bool = False, out_dir: Path | None =
         results["fixed_prefix_tokens"] = prefix_len
         base = Variant("baseline", base_prompts)
         others = [Variant("prompt lookup", base_prompts, lookup=True),
-                  Variant("no prefix reuse", base_prompts, keep_prefix=False),
-                  Variant(f"context_chars {dense_chars}",
-                          [dense[c.question].prompts[0] if dense[c.question].prompts else c.prompts[0]
-                           for c in base_q])]
+                  Variant("no prefix reuse", base_prompts, keep_prefix=False)]
+        dense_prompts = [dense[c.question].prompts[0] if dense[c.question].prompts else c.prompts[0]
+                         for c in base_q]
+        if dense_prompts != base_prompts:
+            others.append(Variant(f"context_chars {dense_chars}", dense_prompts))
+        results["dense_prompts_differ"] = dense_prompts != base_prompts
         log.info("off/on pairs: %d questions x %d variants", len(base_prompts), 1 + len(others))
         rows = run_pairs(gen, llm, base, others, prefix_len)
         gen.prompt_lookup = settings.llm_prompt_lookup
