@@ -272,6 +272,14 @@ def embedding_rates(texts: Sequence[str], batch_sizes: Sequence[int], threads: S
 
 
 # ---------------------------------------------------------------- entry point
+def _display(path: Path) -> str:
+    """A path relative to the project when it is inside it (the report is pasted into the repository)."""
+    try:
+        return str(path.resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
 def _chunk_texts(settings: Settings, limit: int) -> list[str]:
     from rag.text import normalize
 
@@ -323,12 +331,12 @@ def run_speed(settings: Settings, *, quick: bool = False, out_dir: Path | None =
         results["model_share"] = {}
         for dataset, corpus in sets:
             if corpus.resolve() != settings.corpus_dir.resolve():
-                results["model_share"][str(dataset)] = {"skipped": f"needs {corpus} ingested (run with "
+                results["model_share"][_display(dataset)] = {"skipped": f"needs {corpus} ingested (run with "
                                                         "PLANBOT_CORPUS_DIR set to it)"}
                 continue
             log.info("model share: %s", dataset)
             captured = capture(work, dataset_items(dataset))
-            results["model_share"][str(dataset)] = model_share(captured, tokens_of)
+            results["model_share"][_display(dataset)] = model_share(captured, tokens_of)
 
         n = 2 if quick else 6
         base_q = [c for c in capture(work, [("bench", q, []) for q in QUESTIONS]) if c.prompts][:n]
