@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     # llm_lookup_tokens tokens that followed the last ≤ llm_lookup_ngram tokens earlier in the prompt.
     # Off by default: on the 2-core AMD EPYC (Zen 4) box a batched verify step cost several single decodes
     # and about a quarter of the draft tokens were accepted (eval/REPORT.md, `planbot bench --speed`).
+    llm_fast_path: bool = True  # greedy requests through rag/llm/speculative.py (False: create_chat_completion)
     llm_prompt_lookup: bool = False
     llm_lookup_ngram: int = Field(default=3, ge=1, le=8)
     llm_lookup_tokens: int = Field(default=4, ge=1, le=32)

@@ -144,7 +144,7 @@ class LlamaCppGenerator:
     def _stream(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str]) -> Iterator[str]:
         llm = self.load()
         with self._generate_lock:
-            if self._settings.llm_temperature == 0:
+            if self._settings.llm_temperature == 0 and self._settings.llm_fast_path:
                 if self._formatter is None:
                     self._formatter = chat_formatter(llm) or False
                 if self._formatter:
