@@ -30,9 +30,9 @@ ENV DEBIAN_FRONTEND=noninteractive PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 
     PLANBOT_DATA_DIR=/data \
     PLANBOT_LLM_MODEL_PATH=/opt/planbot/models/qwen2.5-coder-1.5b.gguf \
     PLANBOT_HOST=0.0.0.0 PLANBOT_PORT=8000 PLANBOT_PRODUCTION=true
-# libgomp1: OpenMP runtime used by llama.cpp.
+# libgomp1: OpenMP runtime used by llama.cpp. tesseract-ocr(-vie) + poppler-utils: OCR of scanned PDFs (rag/ocr.py).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libgomp1 \
+ && apt-get install -y --no-install-recommends libgomp1 tesseract-ocr tesseract-ocr-vie poppler-utils \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 10001 --shell /usr/sbin/nologin planbot \
  && mkdir -p /data && chown planbot:planbot /data

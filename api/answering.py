@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 import anyio
+from fastapi import Request
 
 from api.errors import QuestionTooLongError
 from api.queue import ModelQueue, Ticket
@@ -24,6 +25,7 @@ from rag.errors import (
     PlanbotError,
     UnsupportedDocumentError,
 )
+from rag.feedback import RecentAnswers
 from rag.types import Answer, ChatTurn
 
 logger = logging.getLogger("planbot.api")
@@ -43,12 +45,26 @@ _ERRORS_BY_CODE: dict[str, type[PlanbotError]] = {
 
 
 def check_question(question: str, settings: Settings) -> None:
-    """Enforce the configured question length (the schema only has a hard cap)."""
+    """Enforce the configured question length (the schema only has a hard cap) and clean text: the one check
+    of the question for /v1/ask and /v1/chat/completions alike."""
+    if "\x00" in question:
+        raise InvalidInputError("NUL byte in question", user_message="Câu hỏi chứa ký tự không hợp lệ.")
     limit = settings.max_question_chars
     if len(question.strip()) > limit:
         raise QuestionTooLongError(
             f"question of {len(question)} chars", user_message=f"Câu hỏi quá dài (tối đa {limit} ký tự)."
         )
+
+
+def recent_answers(request: Request) -> RecentAnswers:
+    """The app's memory of recent answers (what feedback refers to)."""
+    recent: RecentAnswers = request.app.state.recent_answers
+    return recent
+
+
+def remember(request: Request, answer: Answer, history: Sequence[ChatTurn]) -> str:
+    """Keep an answer for later feedback; returns the `answer_id` sent to the client."""
+    return recent_answers(request).remember(answer, history)
 
 
 def error_from_event(error: dict[str, str] | None) -> PlanbotError:

@@ -12,13 +12,17 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
+from api.docs_ui import install_docs
 from api.errors import install_error_handlers
+from api.metrics import app_registry
+from api.metrics import router as metrics_router
 from api.middleware import RequestContextMiddleware
 from api.queue import ModelQueue
-from api.routes import ask, chat, directives, documents, health, search, web
+from api.routes import ask, chat, directives, documents, feedback, health, models, search, web
 from api.security import RateLimiter
 from rag.assistant import Assistant
 from rag.config import Settings
+from rag.feedback import RecentAnswers
 
 logger = logging.getLogger("planbot.api")
 
@@ -96,18 +100,24 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served from local assets by install_docs (no CDN)
+        redoc_url=None,
         openapi_tags=[
             {"name": "Hỏi đáp", "description": "Hỏi và nhận câu trả lời có trích dẫn"},
             {"name": "Tra cứu", "description": "Tìm kiếm mục và văn bản chỉ đạo (không gọi mô hình)"},
             {"name": "Tài liệu", "description": "Danh sách, chi tiết, tải lên, xóa kế hoạch"},
             {"name": "Tương thích OpenAI", "description": "Dùng được với SDK/ứng dụng chat chuẩn OpenAI"},
-            {"name": "Vận hành", "description": "Kiểm tra sống / sẵn sàng"},
+            {"name": "Góp ý", "description": "Đánh giá câu trả lời (👍/👎) và xem góp ý (quản trị)"},
+            {"name": "Vận hành", "description": "Kiểm tra sống / sẵn sàng, số liệu Prometheus"},
         ],
     )
     app.state.settings = settings
     app.state.assistant = None
     app.state.readiness = {"status": "starting", "detail": None}
     app.state.model_queue = ModelQueue(settings.queue_size)
+    app.state.metrics_registry = app_registry(app.state.model_queue)
+    app.state.recent_answers = RecentAnswers()
+    app.state.feedback_store = None  # opened on first use (api/routes/feedback.py)
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
 
     install_error_handlers(app)
@@ -122,7 +132,9 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         )
     app.add_middleware(RequestContextMiddleware, settings=settings)
 
-    for module in (health, ask, search, directives, documents, chat, web):
+    for module in (health, ask, search, directives, documents, chat, models, feedback, web):
         app.include_router(module.router)
+    app.include_router(metrics_router)
+    install_docs(app)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     return app

@@ -158,9 +158,21 @@ _TYPE_MESSAGES: dict[str, str] = {
 }
 
 
+_LOCATIONS = frozenset({"body", "query", "path", "header", "cookie"})
+
+
 def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    """The field a validation error is about: the location prefix (body, query…) dropped, nothing else —
+    a field may itself be called `query`."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in _LOCATIONS:
+        parts = parts[1:]
     return ".".join(parts) if parts else "nội dung yêu cầu"
+
+
+def _is_vietnamese(text: str) -> bool:
+    """Our own validators speak Vietnamese (diacritics); a library's English message does not."""
+    return any(ord(ch) > 127 for ch in text)
 
 
 def describe_validation_error(err: dict[str, Any]) -> str:
@@ -171,7 +183,13 @@ def describe_validation_error(err: dict[str, Any]) -> str:
     if etype == "value_error":
         inner = ctx.get("error")
         text = str(inner) if inner is not None else str(err.get("msg", ""))
-        return text.removeprefix("Value error, ")
+        text = text.removeprefix("Value error, ")
+        if _is_vietnamese(text):
+            return text
+        logger.info("validation error without a Vietnamese message: %s", text)
+        if "UploadFile" in text:
+            return f"Trường '{_field_name(loc)}' phải là một tệp tải lên (multipart/form-data)."
+        return f"Trường '{_field_name(loc)}' có giá trị không hợp lệ."
     template = _TYPE_MESSAGES.get(etype, "có giá trị không hợp lệ")
     try:
         desc = template.format(**{k: v for k, v in ctx.items() if isinstance(k, str)})

@@ -8,11 +8,13 @@ import re
 import time
 import uuid
 from typing import Any
+from urllib.parse import unquote_plus
 
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_body
+from api.metrics import record_request
 from rag.config import Settings
 
 access_logger = logging.getLogger("planbot.access")
@@ -20,6 +22,22 @@ access_logger = logging.getLogger("planbot.access")
 JSON_BODY_LIMIT = 256 * 1024
 MULTIPART_OVERHEAD = 64 * 1024
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+# Query parameters whose value is a credential: never written to a log, whatever the client sent.
+_SECRET_PARAMS = re.compile(r"(?:api[-_]?key|key|token|access[-_]?token|secret|password|passwd|auth\w*)$", re.I)
+
+
+def redact_query(query: str) -> str:
+    """The query string with credential-like parameters' values replaced by `***`."""
+    if not query:
+        return query
+    parts = []
+    for pair in query.split("&"):
+        name, sep, _value = pair.partition("=")
+        decoded = unquote_plus(name).strip()
+        parts.append(f"{name}{sep}***" if sep and _SECRET_PARAMS.search(decoded) else pair)
+    return "&".join(parts)
 
 
 def request_id_from(headers: list[tuple[bytes, bytes]]) -> str:
@@ -86,6 +104,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive_wrapper, send_wrapper)
         finally:
             self._log(scope, state, status_box, started, rid)
+            record_request(scope, status_box["status"] or 499, time.perf_counter() - started)
 
     async def _too_large(self, send: Send, rid: str) -> None:
         body = json.dumps(
@@ -124,7 +143,7 @@ class RequestContextMiddleware:
             "identity": getattr(principal, "identity", None),
         }
         if not self.settings.production:
-            query = scope.get("query_string", b"").decode("latin-1")
+            query = redact_query(scope.get("query_string", b"").decode("latin-1"))
             if query:
                 record["query"] = query[:200]
             question = state.get("log_question")

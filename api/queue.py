@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from types import TracebackType
 
 from api.errors import QueueFullError
@@ -16,11 +17,18 @@ class ModelQueue:
     `Ticket` or raises `QueueFullError`; `async with ticket:` waits for the model, then runs the call.
     """
 
-    def __init__(self, size: int, *, initial_service_s: float = 10.0) -> None:
+    # Retry-After bounds (seconds) and how many recent service times the estimate looks at.
+    MIN_RETRY_S = 1.0
+    MAX_RETRY_S = 60.0
+    WINDOW = 32
+
+    def __init__(self, size: int, *, initial_service_s: float = 5.0) -> None:
         self.size = max(0, size)
         self._admitted = 0
         self._lock = asyncio.Lock()
-        self._avg_service_s = initial_service_s
+        self._initial_service_s = initial_service_s
+        self._recent: deque[float] = deque(maxlen=self.WINDOW)
+        self.rejected = 0
 
     @property
     def admitted(self) -> int:
@@ -31,13 +39,23 @@ class ModelQueue:
     def capacity(self) -> int:
         return self.size + 1
 
+    def typical_service_s(self) -> float:
+        """Median of the recent service times (cache hits included), or the initial guess before any."""
+        if not self._recent:
+            return self._initial_service_s
+        ordered = sorted(self._recent)
+        return ordered[len(ordered) // 2]
+
     def retry_after_s(self) -> float:
-        """Rough time until a slot frees: average service time times the requests ahead."""
-        return min(300.0, max(1.0, self._avg_service_s * max(1, self._admitted)))
+        """When a place is likely to be free again: a place frees each time the running call ends, so a full
+        queue needs about one typical service time per request beyond capacity; bounded to [1, 60] s."""
+        beyond = max(1, self._admitted - self.size)
+        return min(self.MAX_RETRY_S, max(self.MIN_RETRY_S, self.typical_service_s() * beyond))
 
     def reserve(self) -> Ticket:
         """Take a place in the queue or raise QueueFullError (mapped to 503 + Retry-After)."""
         if self._admitted >= self.capacity:
+            self.rejected += 1
             raise QueueFullError(
                 f"model queue full ({self._admitted}/{self.capacity})", retry_after_s=self.retry_after_s()
             )
@@ -45,7 +63,7 @@ class ModelQueue:
         return Ticket(self)
 
     def _record(self, seconds: float) -> None:
-        self._avg_service_s = 0.7 * self._avg_service_s + 0.3 * seconds
+        self._recent.append(seconds)
 
     def _leave(self) -> None:
         self._admitted = max(0, self._admitted - 1)

@@ -18,6 +18,17 @@ TOP_K_MAX = 50
 FilterValue = str | int
 
 
+def _check_filter_types(value: Any) -> Any:
+    """Before coercion: a filter value is a string or a whole number (JSON `true` is not the year 1)."""
+    if isinstance(value, dict):
+        for key, raw in value.items():
+            if isinstance(raw, bool) or not isinstance(raw, str | int):
+                if key == "year":
+                    raise ValueError("Bộ lọc 'year' phải là một năm (số nguyên), ví dụ 2023.")
+                raise ValueError(f"Bộ lọc '{key}' phải là chuỗi ký tự.")
+    return value
+
+
 def _check_filters(value: dict[str, FilterValue] | None) -> dict[str, FilterValue] | None:
     if not value:
         return None
@@ -46,6 +57,15 @@ def _check_text(value: str, what: str) -> str:
     if "\x00" in value:
         raise ValueError(f"{what} chứa ký tự không hợp lệ.")
     return value
+
+
+def check_turns(texts: list[str]) -> None:
+    """One rule for every conversation turn, whichever endpoint carries it: no NUL, at most TURN_CAP chars."""
+    for text in texts:
+        if "\x00" in text:
+            raise ValueError("Lượt hội thoại chứa ký tự không hợp lệ.")
+        if len(text) > TURN_CAP:
+            raise ValueError(f"Mỗi lượt hội thoại tối đa {TURN_CAP} ký tự.")
 
 
 class AskRequest(BaseModel):
@@ -92,15 +112,24 @@ class AskRequest(BaseModel):
     @field_validator("history")
     @classmethod
     def _history(cls, value: list[ChatTurn]) -> list[ChatTurn]:
-        for turn in value:
-            if len(turn.content) > TURN_CAP:
-                raise ValueError(f"Mỗi lượt hội thoại tối đa {TURN_CAP} ký tự.")
+        check_turns([turn.content for turn in value])
         return value
+
+    @field_validator("filters", mode="before")
+    @classmethod
+    def _filter_types(cls, value: Any) -> Any:
+        return _check_filter_types(value)
 
     @field_validator("filters")
     @classmethod
     def _filters(cls, value: dict[str, FilterValue] | None) -> dict[str, FilterValue] | None:
         return _check_filters(value)
+
+
+class AnswerOut(Answer):
+    """An answer as the API returns it: with the id to rate it by (POST /v1/feedback)."""
+
+    answer_id: str | None = Field(default=None, description="Mã câu trả lời, dùng để gửi góp ý 👍/👎.")
 
 
 class SearchRequest(BaseModel):
@@ -118,6 +147,11 @@ class SearchRequest(BaseModel):
     @classmethod
     def _query(cls, value: str) -> str:
         return _check_text(value, "Truy vấn")
+
+    @field_validator("filters", mode="before")
+    @classmethod
+    def _filter_types(cls, value: Any) -> Any:
+        return _check_filter_types(value)
 
     @field_validator("filters")
     @classmethod
@@ -167,6 +201,10 @@ class UploadResult(BaseModel):
 
     report: IngestReport
     document: DocumentMeta | None = None
+    already_present: bool = Field(
+        default=False, description="true: cùng nội dung đã có sẵn trong `document`, không nạp thêm."
+    )
+    message: str | None = None
 
 
 class ErrorDetail(BaseModel):
@@ -235,6 +273,17 @@ class ChatCompletionRequest(BaseModel):
     top_k: int | None = Field(default=None, ge=1, le=TOP_K_MAX)
     filters: dict[str, FilterValue] | None = None
 
+    @field_validator("messages")
+    @classmethod
+    def _messages(cls, value: list[ChatMessage]) -> list[ChatMessage]:
+        check_turns([m.text() for m in value])
+        return value
+
+    @field_validator("filters", mode="before")
+    @classmethod
+    def _filter_types(cls, value: Any) -> Any:
+        return _check_filter_types(value)
+
     @field_validator("filters")
     @classmethod
     def _filters(cls, value: dict[str, FilterValue] | None) -> dict[str, FilterValue] | None:
@@ -260,6 +309,7 @@ class ChatCompletionResponse(BaseModel):
     choices: list[ChatCompletionChoice]
     citations: list[Citation] = Field(default_factory=list)
     refused: bool = False
+    answer_id: str | None = None  # for POST /v1/feedback
 
 
 def search_hit_out(hit: Any) -> SearchHitOut:

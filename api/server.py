@@ -6,6 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from api.security import auth_enabled, is_loopback
+from planbot.logs import configure_logging
 from rag.config import Settings
 from rag.errors import PlanbotError
 
@@ -50,9 +51,9 @@ def serve(
 
     bind_host = host or settings.host
     bind_port = port if port is not None else settings.port
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    for warning in check_exposure(settings, bind_host):
+    warnings = check_exposure(settings, bind_host)  # refuse before any log line is written
+    configure_logging(settings.log_level or "INFO", settings.log_format)
+    for warning in warnings:
         logger.warning(warning)
     uvicorn.run(
         create_app(settings, assistant=assistant),
@@ -60,5 +61,6 @@ def serve(
         port=bind_port,
         access_log=False,
         log_level="info",
+        log_config=None,  # uvicorn's loggers propagate to our one root handler (text or JSON)
         timeout_graceful_shutdown=10,
     )

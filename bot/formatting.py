@@ -160,6 +160,8 @@ def format_directive(record: DirectiveRecord, max_mentions: int = 8) -> str:
         lines.append(f"Cơ quan ban hành: {escape(issuer)}")
     if record.subject:
         lines.append(f"Trích yếu: {escape(record.subject)}")
+    if record.doc_id:
+        lines.append(f"Có trong kho tài liệu: {escape(record.title or record.number)} (mã: {escape(record.doc_id)})")
     if record.mentions:
         lines.append("")
         lines.append(f"<b>Được nhắc đến trong {len(record.mentions)} đoạn:</b>")

@@ -39,6 +39,7 @@ from telegram.ext import (
 )
 
 from bot.access import AccessPolicy, RateLimiter
+from bot.feedback import COMMENT_SAVED, FEEDBACK_PREFIX, TelegramFeedback, comment_reply_box, with_feedback
 from bot.formatting import (
     SEARCHING_TEXT,
     escape,
@@ -62,7 +63,7 @@ from bot.keyboards import (
     section_keyboard,
     sources_keyboard,
 )
-from rag.assistant import Assistant, StreamEvent
+from rag.assistant import Assistant, StreamEvent, content_holder
 from rag.config import Settings
 from rag.errors import PlanbotError, UnsupportedDocumentError, error_for_code
 from rag.types import Answer, ChatTurn
@@ -121,6 +122,9 @@ UPLOAD_DENIED = (
 )
 UPLOAD_TOO_BIG = "Tệp quá lớn (tối đa {mb} MB)."
 UPLOAD_STARTED = "Đang nạp tài liệu “{name}”…"
+UPLOAD_DUPLICATE = (
+    "Nội dung tệp “{name}” đã có trong hệ thống: tài liệu “{doc_id}” (tệp “{filename}”). Không nạp thêm bản trùng."
+)
 SECTION_EMPTY = "Mục này không có nội dung."
 
 BOT_COMMANDS = (
@@ -234,6 +238,7 @@ class BotHandlers:
         self.edit_interval_s = edit_interval_s
         self.history_messages = max(0, settings.history_turns) * 2
         self._generations: dict[int, threading.Event] = {}
+        self.feedback = TelegramFeedback(settings, assistant)
 
     def register(self, application: Application) -> None:
         """Add every handler (and the error handler) to the application."""
@@ -394,6 +399,9 @@ class BotHandlers:
         message = update.effective_message
         if message is None or message.text is None:
             return
+        if await self.feedback.comment(message, _chat_data(context)):
+            await self._reply(message, escape(COMMENT_SAVED))
+            return
         question = self._strip_mention(message.text, context.bot.username or "")
         if not question:
             await self._reply(message, EMPTY_QUESTION_TEXT)
@@ -438,6 +446,11 @@ class BotHandlers:
             if len(data) > max_bytes:
                 await status.edit_text(UPLOAD_TOO_BIG.format(mb=max_bytes // (1024 * 1024)))
                 return
+            holder = content_holder(await asyncio.to_thread(self.assistant.list_documents), name, data)
+            if holder is not None:
+                await self._safe_edit(status, escape(UPLOAD_DUPLICATE.format(
+                    name=name, doc_id=holder.doc_id, filename=holder.filename)))
+                return
             report = await asyncio.to_thread(self.assistant.ingest_bytes, name, data)
         except Exception as exc:
             await self._safe_edit(status, escape(_user_message(exc)))
@@ -466,6 +479,16 @@ class BotHandlers:
         await query.answer()
         data = query.data or ""
         anchor = query.message if isinstance(query.message, Message) else None
+        if data.startswith(FEEDBACK_PREFIX):
+            user_id = update.effective_user.id if update.effective_user else None
+            text, asks = await self.feedback.vote(data, user_id, _chat_data(context))
+            if anchor is not None and asks:
+                quote = anchor.chat.type != ChatType.PRIVATE
+                prompt = await anchor.reply_text(escape(text), reply_markup=comment_reply_box(), do_quote=quote)
+                self.feedback.prompt_sent(prompt, _chat_data(context))
+            else:
+                await self._send(context, chat.id, escape(text), anchor)
+            return
         if data.startswith(EXAMPLE_PREFIX):
             index = (
                 int(data.removeprefix(EXAMPLE_PREFIX)) if data.removeprefix(EXAMPLE_PREFIX).isdigit() else -1
@@ -530,7 +553,7 @@ class BotHandlers:
         if answer is None:
             await self._safe_edit(placeholder, escape(STOPPED_TEXT))
             return
-        await self._deliver(answer, live, message, context)
+        await self._deliver(answer, live, message, context, self.feedback.remember(answer, history))
         if self.history_messages:
             history += [
                 ChatTurn(role="user", content=question),
@@ -621,15 +644,17 @@ class BotHandlers:
             raise PlanbotError("the stream ended without a final answer")
         return answer
 
-    async def _deliver(self, answer: Answer, live: LiveMessage, message: Message, context: Context) -> None:
-        """The final answer: the placeholder becomes its first part; source buttons go under the last part."""
+    async def _deliver(
+        self, answer: Answer, live: LiveMessage, message: Message, context: Context, answer_id: str
+    ) -> None:
+        """The final answer: the placeholder becomes its first part; source and 👍/👎 buttons go under the last."""
         store = _refs(context)
         cited = answer.related if answer.refused else answer.citations
         entries = [(store.add(ref), ref) for ref in (SourceRef.from_citation(c) for c in cited)]
         data = _chat_data(context)
         data["last_sources"] = entries
         data["last_refused"] = answer.refused
-        markup = sources_keyboard(entries)
+        markup = with_feedback(sources_keyboard(entries), answer_id)
         parts = split_message(format_answer(answer))
         await live.finish(parts[0], markup if len(parts) == 1 else None)
         for i, part in enumerate(parts[1:], start=2):

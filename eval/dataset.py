@@ -95,13 +95,27 @@ def load_dataset(path: Path) -> list[EvalItem]:
     return items
 
 
-def load_corpus(corpus_dir: Path) -> dict[str, str]:
-    """doc_id (file name without suffix) → text as written, for the corpus files."""
+def load_corpus(corpus_dirs: Path | Sequence[Path]) -> dict[str, str]:
+    """doc_id (the file stem) → text as written, for the files of one or more corpus folders.
+
+    The harness maps the product's ids (`rag.ingest.doc_id_for`) back to stems (`eval.sets.stem_ids`)."""
+    dirs = [corpus_dirs] if isinstance(corpus_dirs, (str, Path)) else list(corpus_dirs)
     return {
         p.stem: p.read_text(encoding="utf-8")
-        for p in sorted(Path(corpus_dir).iterdir())
+        for folder in dirs
+        for p in sorted(Path(folder).iterdir())
         if p.is_file() and p.suffix.lower() in CORPUS_SUFFIXES
     }
+
+
+_MARKUP = re.compile(r"\*+")
+_SPACE = re.compile(r"\s+")
+
+
+def collapse(text: str) -> str:
+    """Text with `*` emphasis markup removed and every run of whitespace (line breaks included) made one
+    space: the form in which gold quotes must be verbatim spans of their document."""
+    return _SPACE.sub(" ", _MARKUP.sub("", text)).strip()
 
 
 def _date_spellings(iso: str) -> list[str]:
@@ -118,7 +132,8 @@ def _number_in(number: str, text: str) -> bool:
     return canonical_number(number) in squashed
 
 
-def _check_item(item: EvalItem, corpus: Mapping[str, str], keyed: Mapping[str, str]) -> list[str]:
+def _check_item(item: EvalItem, corpus: Mapping[str, str], keyed: Mapping[str, str],
+                collapsed: Mapping[str, str]) -> list[str]:
     """Problems of one (schema-valid) item against the corpus."""
     problems: list[str] = []
     where = f"{item.id}:"
@@ -149,12 +164,13 @@ def _check_item(item: EvalItem, corpus: Mapping[str, str], keyed: Mapping[str, s
     for doc_id in unknown:
         problems.append(f"{where} gold doc {doc_id!r} is not in the corpus")
     gold_texts = {d: corpus[d] for d in item.gold_docs if d in corpus}
+    gold_collapsed = [collapsed[d] for d in gold_texts]
 
     for quote in item.gold_quotes:
         short = quote[:60].replace("\n", "⏎")
         if not QUOTE_MIN <= len(quote) <= QUOTE_MAX:
             problems.append(f"{where} quote length {len(quote)} outside {QUOTE_MIN}-{QUOTE_MAX}: {short!r}")
-        if gold_texts and not any(quote in text for text in gold_texts.values()):
+        if gold_texts and not any(collapse(quote) in text for text in gold_collapsed):
             problems.append(f"{where} quote is not verbatim in any gold doc: {short!r}")
         key = quote_key(quote)
         elsewhere = sorted(d for d, text in keyed.items() if d not in item.gold_docs and key in text)
@@ -170,17 +186,19 @@ def _check_item(item: EvalItem, corpus: Mapping[str, str], keyed: Mapping[str, s
         if not any(_number_in(spec.number, text) for text in gold_texts.values()):
             problems.append(f"{where} directive number {spec.number!r} not found in the gold docs")
         if spec.date and not any(
-            s in text for s in _date_spellings(spec.date) for text in gold_texts.values()
+            s in text for s in _date_spellings(spec.date) for text in gold_collapsed
         ):
             problems.append(f"{where} directive date {spec.date} not found in the gold docs")
     return problems
 
 
-def check_dataset(items: Sequence[EvalItem | Mapping[str, Any]], corpus_dir: Path) -> list[str]:
-    """Every problem found: schema errors, duplicate ids/questions, quotes that are not verbatim (exact
-    substrings) of a gold document or that also occur in a non-gold one, and kind-specific requirements."""
+def check_dataset(items: Sequence[EvalItem | Mapping[str, Any]], corpus_dir: Path | Sequence[Path]) -> list[str]:
+    """Every problem found: schema errors, duplicate ids/questions, quotes that are not verbatim spans of a
+    gold document (once `collapse`d: markup and line breaks do not matter, every character else does) or that
+    also occur in a non-gold one, and kind-specific requirements. `corpus_dir` may be several folders."""
     corpus = load_corpus(corpus_dir)
     keyed = {doc_id: quote_key(text) for doc_id, text in corpus.items()}
+    collapsed = {doc_id: collapse(text) for doc_id, text in corpus.items()}
     problems: list[str] = []
     valid: list[EvalItem] = []
     for index, raw in enumerate(items):
@@ -200,7 +218,7 @@ def check_dataset(items: Sequence[EvalItem | Mapping[str, Any]], corpus_dir: Pat
         if count > 1:
             problems.append(f"duplicate question ({count} items): {question[:60]!r}")
     for item in valid:
-        problems.extend(_check_item(item, corpus, keyed))
+        problems.extend(_check_item(item, corpus, keyed, collapsed))
     return problems
 
 

@@ -36,10 +36,11 @@ log = logging.getLogger(__name__)
 TOP_K = 10
 DEFAULT_OUT_DIR = PROJECT_ROOT / "eval" / "results"
 # Metrics where lower is better (inverted for "worst items", shown as such in the summary).
-LOWER_IS_BETTER = frozenset({"false_refusal_rate"})
+LOWER_IS_BETTER = frozenset({"false_refusal_rate", "fragment_share"})
 SUMMARY_ORDER = (
     "recall@1", "recall@5", "recall@10", "mrr@10", "budget_recall@4000", "directive_lookup",
     "must_mention", "citation_precision", "citation_recall", "refusal_accuracy", "false_refusal_rate",
+    "fragment_share",
 )
 
 
@@ -105,7 +106,8 @@ def _run_product(assistant: AssistantLike, items: Sequence[EvalItem], retrieval_
             run["refused"] = answer.refused
             run["mode"] = answer.mode
             run["citations"] = [
-                {"n": c.n, "doc_id": c.doc_id, "section_path": c.section_path, "quote": c.quote}
+                {"n": c.n, "doc_id": c.doc_id, "section_path": c.section_path, "quote": c.quote,
+                 "section_id": c.section_id, "product_doc_id": c.doc_id}
                 for c in answer.citations
             ]
             run["cited"] = _cited_sources(assistant, answer)
@@ -116,6 +118,7 @@ def _run_product(assistant: AssistantLike, items: Sequence[EvalItem], retrieval_
         run["search_ms"] = (time.perf_counter() - start) * 1000
         run["query"] = query
         run["texts"] = [h.chunk.text for h in hits]
+        run["refs"] = [(h.chunk.doc_id, h.chunk.section_id, h.chunk.path_str) for h in hits]
         run["hits"] = [
             {"rank": i, "doc_id": h.chunk.doc_id, "section": h.chunk.path_str, "score": round(h.score, 4)}
             for i, h in enumerate(hits, start=1)
@@ -249,11 +252,19 @@ def run_eval(
     assistant: AssistantLike | None = None,
     baseline: BaselineLike | None = None,
     write: bool = True,
+    corpus_paths: Sequence[Path] | None = None,
+    halves: Mapping[str, str | None] | None = None,
+    name: str | None = None,
 ) -> dict[str, Any]:
     """Evaluate the product (and the baseline when asked) on `dataset`; write and return the results.
 
     `assistant` / `baseline` replace the real ones (tests); `write=False` skips the results file.
+    `corpus_paths` (default: the settings' corpus dir) are ingested first; `halves` (item id → hold-out half)
+    adds per-half summaries; `name` (the set's name) goes into the results file name.
     """
+    from eval.runparts import by_half, fragment_block, ingest_all, rename_docs, stem_ids
+
+    corpus = list(corpus_paths) if corpus_paths is not None else [settings.corpus_dir]
     items = load_dataset(dataset)
     if limit is not None:
         items = stratified(items, limit)
@@ -262,28 +273,43 @@ def run_eval(
         from rag.assistant import Assistant
 
         assistant = Assistant(settings)
-    report = assistant.ingest([settings.corpus_dir])
+    report, ingest_failures = ingest_all(assistant, corpus)
     ingest_s = time.perf_counter() - started
 
     start = time.perf_counter()
     product_runs = _run_product(assistant, items, retrieval_only)
+    elapsed = time.perf_counter() - start
+    fragments, share = fragment_block(product_runs, assistant.get_section_text)
+    rename_docs(product_runs, stem_ids(corpus))
     systems = {"product": score_runs(items, product_runs, retrieval_only=retrieval_only)}
-    systems["product"]["timings"]["total_s"] = time.perf_counter() - start
+    systems["product"]["timings"]["total_s"] = elapsed
+    systems["product"]["summary"]["fragment_share"] = share[0]
+    systems["product"]["fragments"] = fragments
+    runs_of: dict[str, Mapping[str, Any]] = {"product": product_runs}
 
     if compare_baseline:
         if baseline is None:
             from eval.baseline import BaselinePipeline
 
             pipeline = BaselinePipeline(settings)
-            pipeline.build()
+            pipeline.build(sorted(p for folder in corpus for p in Path(folder).iterdir()
+                                  if p.is_file() and p.suffix.lower() in (".txt", ".md")))
             baseline = pipeline
         start = time.perf_counter()
         baseline_runs = _run_baseline(baseline, items, retrieval_only)
         systems["baseline"] = score_runs(items, baseline_runs, retrieval_only=retrieval_only)
+        runs_of["baseline"] = baseline_runs
         systems["baseline"]["timings"]["total_s"] = time.perf_counter() - start
+    if halves:
+        for system, runs in runs_of.items():
+            def score(sub: Sequence[EvalItem], r: Mapping[str, Any] = runs) -> dict[str, Any]:
+                return score_runs(sub, r, retrieval_only=retrieval_only)
+
+            systems[system]["halves"] = by_half(items, halves, score)
 
     config = ("retrieval" if retrieval_only else "full") + ("+baseline" if compare_baseline else "")
     result: dict[str, Any] = {
+        "set": name,
         "date": date.today().isoformat(),
         "config": config,
         "dataset": str(dataset),
@@ -293,7 +319,8 @@ def run_eval(
             for key in ("embed_backend", "embed_model", "llm_backend", "llm_model_package", "llm_ctx",
                         "llm_max_tokens", "top_k", "context_chars", "refusal_min_score")
         },
-        "ingest": {"seconds": round(ingest_s, 2), "documents": report.documents, "chunks": report.chunks},
+        "ingest": {"seconds": round(ingest_s, 2), "documents": report.documents, "chunks": report.chunks,
+                   "failed": ingest_failures},
         "systems": systems,
     }
     if "baseline" in systems:
@@ -301,7 +328,7 @@ def run_eval(
         result["diff"] = {k: product[k] - base[k] for k in product if k in base}
     if write:
         out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / f"{result['date']}-{config}.json"
+        path = out_dir / f"{result['date']}-{name + '-' if name else ''}{config}.json"
         text = json.dumps(result, ensure_ascii=False, indent=1, default=_json_default)
         path.write_text(text, encoding="utf-8")
         result["path"] = str(path)

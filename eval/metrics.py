@@ -5,8 +5,8 @@ item (keyed by item id). Items a metric does not apply to (e.g. unanswerable ite
 absent from `per_item`; an empty `per_item` gives a score of 0.0.
 
 Matching forms:
-- quotes are matched on `quote_key` (rag.text.normalize + whitespace collapsed), so tone placement, NFC/NFD
-  and line breaks do not matter, while diacritics and wording do;
+- quotes are matched on `quote_key` (rag.text.normalize, `*` markup dropped, whitespace collapsed), so tone
+  placement, NFC/NFD, Markdown bold and line breaks do not matter, while diacritics and wording do;
 - must-mention phrases are matched on the `rag.text.fold` form with word boundaries, so diacritics, case and
   tone placement do not matter; a date such as `10/7/2023` also matches `10/07/2023` and
   `ngày 10 tháng 7 năm 2023`.
@@ -23,6 +23,7 @@ from functools import lru_cache
 from rag.text import canonical_number, fold, normalize, strip_diacritics
 
 _WS = re.compile(r"\s+")
+_MARKUP = re.compile(r"\*+")
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 BUDGET_CHARS = 4000
 MIN_PARTIAL_QUOTE = 30
@@ -54,8 +55,9 @@ def _mean(per_item: Mapping[str, float]) -> float:
 
 @lru_cache(maxsize=8192)
 def quote_key(text: str) -> str:
-    """The form quotes and chunk texts are compared in: normalized, whitespace collapsed."""
-    return _WS.sub(" ", normalize(text)).strip()
+    """The form quotes and chunk texts are compared in: normalized, `*` emphasis markup removed, whitespace
+    collapsed (so hard line wraps and Markdown bold in converted documents do not matter)."""
+    return _WS.sub(" ", normalize(_MARKUP.sub("", text))).strip()
 
 
 def contains_quote(text: str, quote: str) -> bool:
@@ -304,3 +306,127 @@ def per_item_table(named: Iterable[tuple[str, PerItem]]) -> dict[str, dict[str, 
         for item_id, value in per_item.items():
             table.setdefault(item_id, {})[name] = value
     return table
+
+
+# --- Fragments: text shown to users that starts or ends inside a word or a sentence -------------------------
+#
+# A *unit* is one piece of text a user sees: a search hit's chunk text, a citation quote, an answer sentence, or
+# a section path label. Definitions (on the `*`-free, whitespace-collapsed text):
+# - starts inside: after an optional list marker ("-", "+", "•", "a)", "1.", "1.2.", "II.", "(3)"), the text
+#   begins with a lower-case letter or with "," ";" ":" ")" (a continuation of the previous sentence); or,
+#   when the source is known, the source has a letter or digit right before the text (cut inside a word);
+# - ends inside: the text does not end with sentence-final punctuation (. ! ? : ; … closing bracket or quote,
+#   table bar) and either no source is known or the source continues the sentence after it (next character a
+#   letter or digit, or a space followed by a lower-case letter or , ;); a trailing "…"/"..." marks a cut and
+#   counts unless the source shows the sentence ending there;
+# - a section path label is a fragment when one of its parts (split at " › ") starts inside (as above) or ends
+#   on a connecting word (`CONNECTORS`: "của", "và", "về", "các", ...), a comma or a hyphen, or has an unclosed
+#   bracket or quote (a heading cut at a hard line wrap).
+
+_LIST_MARKER = re.compile(r"^(?:[-+•–]\s*|\(?[0-9]+(?:\.[0-9]+)*[.)]\s*|\(?[a-zđ][)]\s*|[IVXLC]+[.\-]\s+)+")
+_FINAL = tuple(".!?:;…)]}\"”’»|")
+_ELLIPSIS = re.compile(r"(?:…|\.\.\.)$")
+_CITATION_MARK = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)|\n+")
+PATH_SEPARATOR = " › "
+# Words a Vietnamese heading never ends on (they need a complement). TODO: move to rag/lexicon.py once it lands.
+CONNECTORS = frozenset((
+    "của", "và", "về", "các", "cho", "với", "trong", "tại", "theo", "để", "từ", "đến", "là", "những", "một",
+    "số", "đối", "nhằm", "hoặc", "thuộc", "trên", "giữa", "được", "do", "bởi", "nhất", "cùng",
+))
+
+
+def _plain(text: str) -> str:
+    return _WS.sub(" ", _MARKUP.sub("", text)).strip()
+
+
+def starts_inside(text: str, source: str | None = None) -> bool:
+    """True when `text` begins inside a word or a sentence (see the definitions above)."""
+    plain = _plain(text)
+    if not plain:
+        return False
+    if source is not None:
+        src = _plain(source)
+        at = src.find(plain)
+        if at > 0 and src[at - 1].isalnum():
+            return True
+    body = _LIST_MARKER.sub("", plain, count=1) or plain
+    return body[0].islower() or body[0] in ",;:)"
+
+
+def ends_inside(text: str, source: str | None = None) -> bool:
+    """True when `text` ends inside a word or a sentence (see the definitions above)."""
+    plain = _plain(_CITATION_MARK.sub("", text))
+    if not plain:
+        return False
+    cut = bool(_ELLIPSIS.search(plain))
+    core = _ELLIPSIS.sub("", plain).rstrip()
+    if not cut and core.endswith(_FINAL):
+        return False
+    if source is None or not core:
+        return True
+    src = _plain(source)
+    at = src.find(core)
+    if at < 0:
+        return True
+    rest = src[at + len(core):]
+    if not rest:
+        return False
+    if rest[0].isalnum():
+        return True
+    nxt = rest.lstrip()
+    if not nxt or _LIST_MARKER.match(nxt):
+        return False  # the source ends, or a new list item begins
+    if core.endswith(_FINAL):
+        return False
+    return nxt[0].islower() or nxt[0] in ",;"
+
+
+def label_is_fragment(label: str) -> bool:
+    """True when a section path label has a part that starts inside a sentence or ends mid-phrase."""
+    for part in (p.strip() for p in label.split(PATH_SEPARATOR)):
+        if not part:
+            continue
+        words = normalize(part).lower().split()
+        if (starts_inside(part) or part.endswith((",", "-", "–")) or (words and words[-1] in CONNECTORS)
+                or part.count("(") > part.count(")") or part.count("“") > part.count("”")):
+            return True
+    return False
+
+
+def answer_sentences(answer: str) -> list[str]:
+    """An answer's sentences (split after . ! ? … and at line breaks; citation markers kept with them)."""
+    return [s.strip() for s in _SENTENCE_END.split(answer) if s and s.strip()]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One piece of text shown to a user; `kind` is search_text, quote, answer_sentence or path_label."""
+
+    kind: str
+    text: str
+    source: str | None = None
+
+    @property
+    def fragment(self) -> bool:
+        if self.kind == "path_label":
+            return label_is_fragment(self.text)
+        return starts_inside(self.text, self.source) or ends_inside(self.text, self.source)
+
+
+def fragment_share(units: Mapping[str, Sequence[Unit]]) -> Score:
+    """Per item: the share of its units that are fragments (items without units skipped)."""
+    per_item = {i: sum(u.fragment for u in us) / len(us) for i, us in units.items() if us}
+    return _mean(per_item), per_item
+
+
+def fragment_rates(units: Mapping[str, Sequence[Unit]]) -> dict[str, dict[str, float]]:
+    """Over all items: {unit kind (and "all"): {"n": units, "fragments": count, "rate": share}}."""
+    counts: dict[str, list[int]] = {}
+    for us in units.values():
+        for unit in us:
+            for key in (unit.kind, "all"):
+                row = counts.setdefault(key, [0, 0])
+                row[0] += 1
+                row[1] += unit.fragment
+    return {k: {"n": n, "fragments": f, "rate": f / n if n else 0.0} for k, (n, f) in sorted(counts.items())}

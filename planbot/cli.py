@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from planbot.logs import configure_logging
 from rag.config import Settings
 from rag.errors import PlanbotError
 
@@ -18,6 +19,8 @@ app = typer.Typer(help="Trợ lý Kế hoạch — hỏi đáp có trích dẫn 
                   no_args_is_help=True, pretty_exceptions_enable=False)
 model_app = typer.Typer(help="Mô hình ngôn ngữ cục bộ.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
+feedback_app = typer.Typer(help="Góp ý 👍/👎 của người dùng.", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")]
 
@@ -46,9 +49,12 @@ def _user_errors() -> Iterator[None]:
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
     """Logging setup for every command."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        settings = _settings()
+        level, fmt = settings.log_level, settings.log_format
+    except Exception:  # a bad setting is reported by the command itself; logging still works
+        level, fmt = None, "text"
+    configure_logging(level or ("INFO" if verbose else "WARNING"), fmt)
 
 
 @app.command()
@@ -108,7 +114,7 @@ def ask(question: str, as_json: JsonOpt = False) -> None:
 
 @app.command()
 def directive(query: str, as_json: JsonOpt = False) -> None:
-    """Tra cứu nhanh văn bản được dẫn (vd. 35-NQ/TW, nq 35, Kết luận 21)."""
+    """Tra cứu nhanh văn bản theo số hiệu (vd. 35-NQ/TW, nq 35, Kết luận 21, hướng dẫn 37)."""
     assistant = _assistant(_settings())
     with _user_errors():
         records = assistant.lookup_directive(query)
@@ -121,6 +127,10 @@ def directive(query: str, as_json: JsonOpt = False) -> None:
         typer.echo(f"{r.doc_type} {r.number} · ngày {r.date or '?'} · {r.issuer or '?'} {r.term or ''}")
         if r.subject:
             typer.echo(f"  về: {r.subject}")
+        if r.doc_id:
+            typer.echo(f"  có trong kho tài liệu: {r.title or r.number} (mã: {r.doc_id})")
+            if not r.mentions:
+                typer.echo("  chưa có văn bản nào khác trong kho nhắc đến văn bản này")
         for m in r.mentions:
             typer.echo(f"  - {m.doc_title} › {m.section_path}")
 
@@ -131,7 +141,8 @@ def serve(host: Annotated[str | None, typer.Option("--host")] = None,
     """Chạy HTTP API và trang hỏi đáp (kèm bot Telegram nếu có token)."""
     from api.server import serve as run_server
 
-    run_server(_settings(), host=host, port=port)
+    with _user_errors():
+        run_server(_settings(), host=host, port=port)
 
 
 @app.command()
@@ -139,7 +150,9 @@ def bot() -> None:
     """Chạy bot Telegram (long polling hoặc webhook)."""
     from bot.app import run_bot
 
-    run_bot(_settings())
+    settings = _settings()
+    configure_logging(settings.log_level or "INFO", settings.log_format)
+    run_bot(settings)
 
 
 @app.command()
@@ -147,6 +160,10 @@ def run(host: Annotated[str | None, typer.Option("--host")] = None,
         port: Annotated[int | None, typer.Option("--port")] = None) -> None:
     """Chuẩn bị mô hình, nạp corpus/ rồi chạy API + trang web (+ bot khi có token)."""
     settings = _settings()
+    from api.server import check_exposure
+
+    with _user_errors():
+        check_exposure(settings, host or settings.host)  # refuse an unsafe bind before minutes of preparation
     if settings.llm_backend == "llamacpp" and settings.llm_model_path is None:
         from rag.llm.assets import ensure_model
 
@@ -157,7 +174,8 @@ def run(host: Annotated[str | None, typer.Option("--host")] = None,
     typer.echo(f"Chỉ mục: {report.documents} tài liệu, {report.chunks} đoạn, {report.directives} văn bản được dẫn.")
     from api.server import serve as run_server
 
-    run_server(settings, host=host, port=port, assistant=assistant)
+    with _user_errors():
+        run_server(settings, host=host, port=port, assistant=assistant)
 
 
 @model_app.command("fetch")
@@ -176,20 +194,42 @@ def eval_cmd(
     retrieval_only: Annotated[bool, typer.Option("--retrieval-only")] = False,
     limit: Annotated[int | None, typer.Option("--limit")] = None,
     compare_baseline: Annotated[bool, typer.Option("--compare-baseline")] = False,
-    dataset: Annotated[Path, typer.Option("--dataset")] = Path("eval/datasets/dev.jsonl"),
+    which: Annotated[str, typer.Option("--set", help="dev, extra hoặc both (mặc định: cả hai).")] = "both",
+    extra_dir: Annotated[Path | None, typer.Option("--extra-dir", help="Thư mục tài liệu của bộ 'extra'.")] = None,
+    dataset: Annotated[Path | None, typer.Option("--dataset", help="Một tệp câu hỏi riêng (chỉ chạy tệp đó).")] = None,
     out_dir: Annotated[Path, typer.Option("--out-dir")] = Path("eval/results"),
 ) -> None:
-    """Đánh giá chất lượng truy hồi / trả lời trên bộ câu hỏi."""
-    from eval.harness import print_summary, run_eval
+    """Đánh giá chất lượng truy hồi / trả lời trên bộ câu hỏi dev và extra (có so sánh hai bộ)."""
+    from eval.sets import SET_NAMES, MissingCorpus
 
-    result = run_eval(_settings(), dataset=dataset, retrieval_only=retrieval_only, limit=limit,
-                      compare_baseline=compare_baseline, out_dir=out_dir)
-    print_summary(result)
+    if dataset is not None:
+        from eval.harness import print_summary, run_eval
+
+        result = run_eval(_settings(), dataset=dataset, retrieval_only=retrieval_only, limit=limit,
+                          compare_baseline=compare_baseline, out_dir=out_dir)
+        print_summary(result)
+        return
+    if which not in (*SET_NAMES, "both"):
+        typer.echo(f"Lỗi: --set phải là dev, extra hoặc both (không phải {which!r}).", err=True)
+        raise typer.Exit(2)
+    from eval.suite import print_sets, run_sets
+
+    try:
+        combined = run_sets(_settings(), sets=SET_NAMES if which == "both" else (which,),
+                            retrieval_only=retrieval_only, limit=limit, compare_baseline=compare_baseline,
+                            out_dir=out_dir, extra_dir=extra_dir)
+    except MissingCorpus as exc:
+        typer.echo(f"Lỗi: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    print_sets(combined)
 
 
 @app.command()
 def bench(
     quick: Annotated[bool, typer.Option("--quick", help="Bỏ qua phần gọi mô hình.")] = False,
+    real_corpus: Annotated[bool, typer.Option("--real-corpus", help="Đo trên corpus/ + 43 tài liệu thật.")] = False,
+    extra_dir: Annotated[Path | None, typer.Option("--extra-dir", help="Thư mục tài liệu thật.")] = None,
+    embed_cache: Annotated[Path | None, typer.Option("--embed-cache", help="Dùng lại bộ đệm vector.")] = None,
     speed: Annotated[bool, typer.Option("--speed", help="Chỉ đo tốc độ đường mô hình (CPU, từng kỹ thuật "
                                         "bật/tắt, nhúng); --quick: bản rút gọn.")] = False,
 ) -> None:
@@ -199,8 +239,65 @@ def bench(
 
         run_speed(_settings(), quick=quick)
         return
+    if real_corpus:
+        from eval.realbench import print_real_bench, run_real_bench
+        from eval.sets import MissingCorpus
+
+        try:
+            results = run_real_bench(_settings(), extra_dir=extra_dir, embed_cache=embed_cache)
+        except MissingCorpus as exc:
+            typer.echo(f"Lỗi: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        print_real_bench(results)
+        return
     from eval.bench import run_bench
 
     run_bench(_settings(), quick=quick)
 
 
+@feedback_app.command("export")
+def feedback_export(
+    out: Annotated[Path, typer.Option("--out", help="Tệp JSONL (định dạng eval/datasets/dev.jsonl).")] = Path(
+        "eval/datasets/feedback-candidates.jsonl"),
+    rating: Annotated[str, typer.Option("--rating", help="down (mặc định), up hoặc all.")] = "down",
+) -> None:
+    """Xuất góp ý thành câu hỏi ứng viên cho bộ đánh giá (👎 mặc định)."""
+    from rag.feedback import SqliteFeedbackStore, export_jsonl
+
+    if rating not in ("down", "up", "all"):
+        typer.echo("Lỗi: --rating chỉ nhận down, up hoặc all.", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+    if not settings.feedback_path.exists():
+        typer.echo(f"Chưa có góp ý nào ({settings.feedback_path} chưa tồn tại).", err=True)
+        raise typer.Exit(1)
+    store = SqliteFeedbackStore(settings.feedback_path)
+    count = export_jsonl(store, out, rating=None if rating == "all" else rating)  # type: ignore[arg-type]
+    typer.echo(f"Đã xuất {count} góp ý vào {out}.")
+
+
+@feedback_app.command("list")
+def feedback_list(
+    rating: Annotated[str | None, typer.Option("--rating", help="down hoặc up.")] = None,
+    limit: Annotated[int, typer.Option("--limit")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """Xem các góp ý mới nhất."""
+    from rag.feedback import SqliteFeedbackStore
+
+    settings = _settings()
+    if rating not in (None, "down", "up"):
+        typer.echo("Lỗi: --rating chỉ nhận down hoặc up.", err=True)
+        raise typer.Exit(2)
+    if not settings.feedback_path.exists():
+        typer.echo("Chưa có góp ý nào.")
+        return
+    items = SqliteFeedbackStore(settings.feedback_path).list(rating=rating, limit=limit)  # type: ignore[arg-type]
+    if as_json:
+        typer.echo(json.dumps([i.model_dump(mode="json") for i in items], ensure_ascii=False, indent=2))
+        return
+    for item in items:
+        mark = "👍" if item.rating == "up" else "👎"
+        typer.echo(f"#{item.id} {mark} {item.created_at} [{item.channel}] {item.answered.question[:100]}")
+        if item.comment:
+            typer.echo(f"    góp ý: {item.comment[:300]}")

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rag import messages
+from rag import messages, metrics
 from rag.config import Settings
-from rag.directives import DOC_TYPES, DirectiveRegistry, looks_like_directive_query
+from rag.directives import DOC_TYPES, DirectiveStore, looks_like_directive_query
 from rag.errors import InvalidInputError
 from rag.evidence import (
     CorpusStats,
@@ -27,10 +27,11 @@ from rag.evidence import (
     question_words,
 )
 from rag.interfaces import Generator
+from rag.lexicon import merger_notes
 from rag.prompts import PromptTemplate
 from rag.refusal import EvidenceGate
 from rag.retrieval import Retriever, validate_filters
-from rag.routing import Route, route, standalone_question
+from rag.routing import Route, docs_named, route, standalone_question
 from rag.text import fold
 from rag.types import (
     SECTION_SEP,
@@ -93,7 +94,7 @@ def _compact(text: str) -> str:
 class AnswerEngine:
     """Turns a question (+ history) into a verified Answer, as a stream of events."""
 
-    def __init__(self, settings: Settings, retriever: Retriever, registry: DirectiveRegistry,
+    def __init__(self, settings: Settings, retriever: Retriever, registry: DirectiveStore,
                  generator: Callable[[], Generator], trees: Callable[[str], Section | None]) -> None:
         self.settings = settings
         self.retriever = retriever
@@ -158,7 +159,8 @@ class AnswerEngine:
         plan's particulars (date, signer, recipients…) the header/signature/recipient sections come first."""
         filters = validate_filters(filters)
         snap = self.retriever.snapshot()
-        metas = list(snap.metas.values())
+        allowed = self.retriever.allowed_docs(filters)
+        metas = [m for m in snap.metas.values() if allowed is None or m.doc_id in allowed]
         standalone = standalone_question(query, history, metas)
         plan = route(standalone, metas, is_directive=looks_like_directive_query(standalone))
         lists: list[tuple[float, list[Chunk]]] = []
@@ -186,7 +188,7 @@ class AnswerEngine:
         fused: dict[str, float] = {}
         by_id: dict[str, Chunk] = {}
         for weight, chunks in lists:
-            for rank, chunk in enumerate(chunks):
+            for rank, chunk in enumerate(c for c in chunks if allowed is None or c.doc_id in allowed):
                 fused[chunk.chunk_id] = fused.get(chunk.chunk_id, 0.0) + weight / (60 + rank + 1)
                 by_id[chunk.chunk_id] = chunk
         base_by_id = {h.chunk.chunk_id: h for h in base}
@@ -211,14 +213,21 @@ class AnswerEngine:
         allowed = self.retriever.allowed_docs(filters)
         metas = [m for m in snap.metas.values() if allowed is None or m.doc_id in allowed]
         if not metas:
-            answer = Answer(question=question, answer=messages.NO_DOCUMENTS, refused=True, mode="refused")
-            yield Event("sources", sources=[])
-            yield Event("done", answer=answer)
+            filtered_out = bool(snap.metas)
+            metrics.record_refusal("filter_no_match" if filtered_out else "no_documents")
+            yield from self._nothing(question, messages.NO_FILTER_MATCH if filtered_out else messages.NO_DOCUMENTS)
             return
         standalone = standalone_question(question, history, metas)
+        if allowed is not None:
+            named = docs_named(standalone, list(snap.metas.values()))
+            if named and not allowed.intersection(named):  # the plan asked about is outside the filters
+                metrics.record_refusal("filter_no_match")
+                yield from self._nothing(question, messages.NO_FILTER_MATCH)
+                return
         early = self.gate.precheck(standalone, metas, self.stats())
         if early.refuse:
             log.info("refused before retrieval: %s", early.reason)
+            metrics.record_refusal(early.reason)
             answer = Answer(question=question, answer=messages.REFUSAL, refused=True, mode="refused",
                             standalone_question=standalone if standalone != question else None,
                             timings_ms={"total_ms": round((time.perf_counter() - started) * 1000, 1)})
@@ -235,7 +244,12 @@ class AnswerEngine:
         if plan.kind == "metadata":
             composed = self._metadata_answer(question, standalone, plan, metas, filters)
         asks_which = bool(self._WHICH.search(fold(standalone)))
-        if composed is None and (plan.kind == "directive" or (asks_which and plan.kind == "general" and not plan.docs)):
+        # "Hướng dẫn 40-HD/BTGDVTW là văn bản nào?", "KH 310 UBND": a document named by its own number, asked
+        # which it is (or just typed), is a registry lookup; what it says is its own text (general path).
+        names_itself = is_directive and plan.kind == "general" and len(plan.docs) == 1 and (
+            bool(self._WHAT_IS.search(fold(standalone))) or len(fold(standalone).split()) <= 4)
+        if composed is None and (plan.kind == "directive" or names_itself
+                                 or (asks_which and plan.kind == "general" and not plan.docs)):
             composed = self._directive_answer(question, standalone)
         if composed is None and plan.kind == "cross_plan":
             composed = self._cross_plan_answer(question, standalone, plan, metas, filters)
@@ -246,10 +260,34 @@ class AnswerEngine:
             yield Event("token", text=answer.answer)
             answer.standalone_question = standalone if standalone != question else None
             answer.timings_ms = {**timings, "total_ms": round((time.perf_counter() - started) * 1000, 1)}
-            yield Event("done", answer=answer)
+            yield from self._with_merger_note(iter([Event("done", answer=answer)]), standalone, metas)
             return
 
-        yield from self._general(question, standalone, plan, k, filters, started)
+        yield from self._with_merger_note(self._general(question, standalone, plan, k, filters, started),
+                                          standalone, metas)
+
+    @staticmethod
+    def _with_merger_note(events: Iterator[Event], standalone: str, metas: Sequence[DocumentMeta]
+                          ) -> Iterator[Event]:
+        """Pass the events through; when the answer cites plans filed under the other side of the 2025 merger
+        of a province the question names ('Đắk Lắk' → a Phú Yên plan), add one line saying so."""
+        by_id = {m.doc_id: m for m in metas}
+        for event in events:
+            answer = event.answer
+            if event.type == "done" and answer is not None and not answer.refused:
+                cited = [by_id[c.doc_id].province for c in answer.citations if c.doc_id in by_id]
+                note = merger_notes(standalone, [p for p in cited if p])
+                if note:
+                    answer.answer = f"{answer.answer}\n{note}"
+                    yield Event("token", text=f"\n{note}")
+            yield event
+
+    @staticmethod
+    def _nothing(question: str, text: str) -> Iterator[Event]:
+        """A refusal without evidence: no document (or none within the filters) to answer from."""
+        yield Event("sources", sources=[])
+        yield Event("token", text=text)
+        yield Event("done", answer=Answer(question=question, answer=text, refused=True, mode="refused"))
 
     # ------------------------------------------------------------------ general path (model condenses)
     def _general(self, question: str, standalone: str, plan: Route, k: int, filters: dict[str, Any],
@@ -263,6 +301,7 @@ class AnswerEngine:
         retrieval_ms = round((time.perf_counter() - started) * 1000, 1)
         if verdict.refuse:
             log.info("refused: %s", verdict.reason)
+            metrics.record_refusal(verdict.reason)
             related = [Source(h.chunk, h.chunk.text[:300], h.score).citation(i + 1) for i, h in enumerate(hits[:3])]
             answer = Answer(question=question, answer=messages.REFUSAL, refused=True, mode="refused",
                             related=related, timings_ms={"retrieval_ms": retrieval_ms})
@@ -303,6 +342,9 @@ class AnswerEngine:
                 close()
         raw = "".join(parts).strip()
         generation_ms = round((time.perf_counter() - gen_started) * 1000, 1)
+        metrics.record_generation(self._generator(), prompt, total_s=generation_ms / 1000, deltas=len(parts),
+                                  first_token_s=None if first_token_ms is None
+                                  else max(0.0, first_token_ms / 1000 - (gen_started - started)))
 
         evidence_texts = [s.quote for s in sources]
         claims = parse_claims(raw)
@@ -312,6 +354,7 @@ class AnswerEngine:
             text, order = render(verified)
         elif fold(messages.REFUSAL)[:30] in fold(raw):
             log.info("model found nothing in the evidence; refusing")
+            metrics.record_refusal("model_found_nothing")
             related = [s.citation(i + 1) for i, s in enumerate(sources[:3])]
             yield Event("done", answer=Answer(
                 question=question, answer=messages.REFUSAL, refused=True, mode="refused", related=related,
@@ -461,6 +504,7 @@ class AnswerEngine:
 
     # ------------------------------------------------------------------ directive path
     _WHICH = re.compile(r"\b(nao|so may|so bao nhieu|la gi|so hieu|ten la gi|cu the)\b")
+    _WHAT_IS = re.compile(r"\bla (?:van ban |tai lieu )?(?:nao|gi)\b")
 
     def find_directives(self, query: str, limit: int = 5) -> list[DirectiveRecord]:
         """Registry records for a number ('nq 35') or, failing that, for a type + subject ('Nghị quyết về
@@ -510,7 +554,20 @@ class AnswerEngine:
                     context = context[:220].rsplit(" ", 1)[0] + "…"
                 head += f". Các kế hoạch nhắc đến văn bản này trong ngữ cảnh: «{context}»"
             docs = list(dict.fromkeys(m.doc_title for m in record.mentions))
-            lines.append(f"{'- ' if len(records) > 1 else ''}{head}. Được nhắc đến trong {len(docs)} văn bản:")
+            bullet = "- " if len(records) > 1 else ""
+            if record.doc_id:
+                own = self._own_citation(record, len(citations) + 1)
+                if own is not None:
+                    citations.append(own)
+                ref = f" [{own.n}]" if own is not None else ""
+                lines.append(f"{bullet}{head}. Văn bản có trong kho tài liệu: «{record.title or record.number}»"
+                             f" (mã tài liệu: {record.doc_id}){ref}.")
+                if not docs:
+                    lines.append("  Chưa có văn bản nào khác trong kho nhắc đến văn bản này.")
+                    continue
+                lines.append(f"  Được nhắc đến trong {len(docs)} văn bản:")
+            else:
+                lines.append(f"{bullet}{head}. Được nhắc đến trong {len(docs)} văn bản:")
             first_per_doc = list({m.doc_id: m for m in reversed(record.mentions)}.values())[::-1]
             extra = [m for m in record.mentions if m not in first_per_doc]
             for mention in (first_per_doc + extra)[:max(6, len(first_per_doc))]:
@@ -522,6 +579,18 @@ class AnswerEngine:
         answer = Answer(question=question, answer="\n".join(lines), mode="directive", citations=citations,
                         directives=records)
         return answer, citations
+
+    def _own_citation(self, record: DirectiveRecord, n: int) -> Citation | None:
+        """A citation of an ingested document's own first section (its header: number, date, issuer)."""
+        chunks = [c for c in self.retriever.snapshot().chunks.values() if c.doc_id == record.doc_id]
+        if not chunks:
+            return None
+        first = min(chunks, key=lambda c: c.order)
+        quote = " ".join(first.text.split())
+        if len(quote) > 240:
+            quote = quote[:240].rsplit(" ", 1)[0] + "…"
+        return Citation(n=n, doc_id=first.doc_id, doc_title=first.doc_title, section_path=first.path_str,
+                        quote=quote, score=1.0, section_id=first.section_id)
 
     # ------------------------------------------------------------------ cross-plan path
     _ABBREVIATIONS: ClassVar[dict[str, str]] = {

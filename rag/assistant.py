@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections.abc
+import hashlib
 import json
 import logging
 import threading
@@ -13,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from rag import metrics
 from rag.answering import AnswerEngine, Event
 from rag.catalog import Catalog, tree_outline
 from rag.config import Settings
@@ -35,7 +37,7 @@ from rag.types import (
     Section,
 )
 
-__all__ = ["FILTER_KEYS", "Assistant", "DocumentDetail", "StreamEvent"]
+__all__ = ["FILTER_KEYS", "Assistant", "DocumentDetail", "StreamEvent", "content_holder"]
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,13 @@ class StreamEvent(BaseModel):
 class DocumentDetail(BaseModel):
     meta: DocumentMeta
     outline: list[Section]  # top-level sections with children (text omitted)
+
+
+def content_holder(documents: Sequence[DocumentMeta], filename: str, data: bytes) -> DocumentMeta | None:
+    """The indexed document that already holds exactly `data` under another file name (an upload of a copy)."""
+    digest = hashlib.sha256(data).hexdigest()
+    name = Path(filename).name
+    return next((d for d in documents if d.sha256 == digest and d.filename != name), None)
 
 
 class Assistant:
@@ -226,17 +235,30 @@ class Assistant:
     def ingest(self, paths: Sequence[Path], *, progress: bool = False) -> IngestReport:
         """Ingest files/directories, then rebuild the search snapshot so the next question does not pay it."""
         report = self.ingestor.ingest(paths, progress=progress)
+        metrics.record_ingest(report)
         self.retriever.snapshot()
         return report
 
     def ingest_bytes(self, filename: str, data: bytes) -> IngestReport:
         """Ingest an uploaded file (kept under the data dir)."""
-        report = self.ingestor.ingest_bytes(filename, data)
+        try:
+            report = self.ingestor.ingest_bytes(filename, data)
+        except Exception:
+            metrics.record_ingest_failure()
+            raise
+        metrics.record_ingest(report)
         self.retriever.snapshot()
         return report
 
     def delete_document(self, doc_id: str) -> None:
+        """Remove a document from the index; a file it came from by upload (under the data dir) goes too."""
+        record = self.catalog.get(doc_id)
         self.ingestor.delete(doc_id)
+        if record is not None:
+            source = Path(record.source_path)
+            uploads = (self.settings.data_dir / "uploads").resolve()
+            if source.parent == uploads:
+                source.unlink(missing_ok=True)
 
     def warm_up(self, *, model: bool = True) -> None:
         """Load the index, the embedder and (optionally) the model now, for readiness."""

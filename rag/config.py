@@ -86,6 +86,12 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = 30
     production: bool = False
 
+    # Operations
+    log_level: str | None = None  # default: INFO for serve/run/bot, WARNING for one-shot commands (DEBUG opt-in)
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object per line
+    metrics_enabled: bool = True  # GET /metrics (Prometheus); admin key or loopback only
+    feedback_db_path: Path | None = None  # default: <data_dir>/feedback.sqlite3
+
     # Telegram
     telegram_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org/bot"
@@ -113,6 +119,10 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.data_dir / "models"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.feedback_db_path or self.data_dir / "feedback.sqlite3"
 
     @property
     def registry_path(self) -> Path:

@@ -24,25 +24,33 @@ from rag.directives import DirectiveRegistry, extract_directives
 from rag.embeddings import build_embedder
 from rag.errors import DocumentReadError, InvalidInputError, PlanbotError, UnsupportedDocumentError
 from rag.interfaces import Embedder, VectorStore
-from rag.loaders import SUPPORTED_SUFFIXES, load_bytes, load_text
-from rag.metadata import extract_metadata
+from rag.loaders import SUPPORTED_SUFFIXES
+from rag.parsing import ParsedDocument, parse_document
 from rag.store import ChromaStore
-from rag.structure import make_chunks, parse_sections
-from rag.text import fold, normalize
+from rag.text import nfc, normalize, strip_diacritics
 from rag.types import IngestReport
 
 log = logging.getLogger(__name__)
 
 # Bump when parsing/chunking changes so every document is re-processed once.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 
 Outcome = Literal["added", "replaced", "unchanged"]
 
 
+def _version(data: bytes) -> str:
+    """The version of a file's content under this pipeline (a new pipeline re-processes every document)."""
+    sha = hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(f"{sha}:{PIPELINE_VERSION}".encode()).hexdigest()[:16]
+
+
 def doc_id_for(filename: str) -> str:
-    """A stable, URL-safe id from a file name ('Kế hoạch 464.docx' → 'ke-hoach-464'; corpus stems stay as they are)."""
-    stem = Path(filename).stem
-    slug = re.sub(r"[^a-z0-9_]+", "-", fold(stem)).strip("-_")
+    """A stable, URL-safe id from a file name ('Kế hoạch 464.docx' → 'ke-hoach-464'; corpus stems stay as they are).
+
+    Only diacritics and case are folded: a file name is an identifier, not prose, so letters glued to digits
+    ('09daab284f.md', 'KH330.pdf') stay together."""
+    stem = nfc(Path(filename).stem)
+    slug = re.sub(r"[^a-z0-9_]+", "-", strip_diacritics(stem).lower()).strip("-_")
     return slug[:120] or "tai-lieu"
 
 
@@ -93,13 +101,17 @@ class Ingestor:
 
             iterator = tqdm(files, desc="Nạp tài liệu", unit="tệp")
         for path in iterator:
+            # One document never stops the others: reading/parsing failures are PlanbotErrors (parse_document
+            # turns any unexpected exception into one), reported here. Storage failures still stop the batch.
             try:
-                outcome = self.ingest_file(path)
+                outcome, notes = self._ingest_path(path)
             except PlanbotError as exc:
                 log.warning("skipped %s: %s", path, exc)
                 report.skipped.append(f"{path.name}: {exc.user_message}")
                 continue
             setattr(report, outcome, getattr(report, outcome) + 1)
+            if notes:
+                report.notes.append(f"{path.name}: {'; '.join(notes)}")
         self._fill_counts(report)
         report.seconds = round(time.perf_counter() - started, 3)
         return report
@@ -113,6 +125,10 @@ class Ingestor:
 
     def ingest_file(self, path: Path) -> Outcome:
         """Ingest one file; returns what happened to it."""
+        return self._ingest_path(path)[0]
+
+    def _ingest_path(self, path: Path) -> tuple[Outcome, list[str]]:
+        """Ingest one file: what happened to it and the parser's notes."""
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             raise UnsupportedDocumentError(
                 f"unsupported file type: {path}",
@@ -123,31 +139,34 @@ class Ingestor:
         except OSError as exc:
             raise DocumentReadError(f"cannot read {path}: {exc}",
                                     user_message=f"Không đọc được tệp «{path.name}».") from exc
-        sha = hashlib.sha256(data).hexdigest()
-        version = hashlib.sha256(f"{sha}:{PIPELINE_VERSION}".encode()).hexdigest()[:16]
+        version = _version(data)
         doc_id = doc_id_for(path.name)
         current = self.catalog.get(doc_id)
         if current is not None and current.version == version and current.registry_version == version:
-            return "unchanged"
-        text = load_text(path)
-        root = parse_sections(text)
-        meta = extract_metadata(text, root, doc_id=doc_id, filename=path.name)
-        meta.sha256 = sha
-        chunks = make_chunks(root, meta)
+            return "unchanged", []
+        parsed = parse_document(path.name, data, doc_id=doc_id)
+        return self._commit(parsed, data, path), parsed.notes
+
+    def _commit(self, parsed: ParsedDocument, data: bytes, path: Path) -> Outcome:
+        """Write a parsed document: vectors, then the catalog (makes it live), then the directive registry."""
+        meta, chunks, doc_id = parsed.meta, parsed.chunks, parsed.doc_id
+        version = _version(data)
+        meta.sha256 = hashlib.sha256(data).hexdigest()
         if not chunks:
             raise InvalidInputError(f"no content in {path}", user_message=f"Tệp «{path.name}» không có nội dung.")
+        current = self.catalog.get(doc_id)
         vectors = self.embedder.embed_batch([normalize(c.index_text()) for c in chunks])
         self.store.upsert(chunks, vectors, version=version)
-        self.catalog.commit_document(meta=meta, source_path=str(path.resolve()), version=version, tree=root,
+        self.catalog.commit_document(meta=meta, source_path=str(path.resolve()), version=version, tree=parsed.root,
                                      chunks=chunks)
         self.store.delete_ids(self.store.stale_ids({doc_id: version}, doc_id=doc_id))
-        self.registry.replace_document(doc_id, extract_directives(meta, root.walk()))
+        self.registry.replace_document(doc_id, extract_directives(meta, parsed.root.walk()))
         self.catalog.mark_registry(doc_id, version)
-        log.info("ingested %s as %s (%d chunks)", path.name, doc_id, len(chunks))
+        log.info("ingested %s as %s (%d chunks; %s)", path.name, doc_id, len(chunks), "; ".join(parsed.notes) or "-")
         return "added" if current is None else "replaced"
 
     def ingest_bytes(self, filename: str, data: bytes) -> IngestReport:
-        """Keep an uploaded file under the data dir (atomically) and ingest it."""
+        """Parse an uploaded file (a document we cannot read raises a PlanbotError), keep it, ingest it."""
         name = Path(filename).name
         if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
             raise UnsupportedDocumentError(
@@ -159,11 +178,13 @@ class Ingestor:
                 f"upload {filename!r} too large ({len(data)} bytes)",
                 user_message=f"Tệp «{name}» quá lớn (tối đa {self.settings.max_upload_bytes // (1024 * 1024)} MB).",
             )
-        load_bytes(name, data)  # validates before anything is written
+        started = time.perf_counter()
+        safe = doc_id_for(name) + Path(name).suffix.lower()
+        parsed = parse_document(name, data, doc_id=doc_id_for(name))  # validates before anything is written
+        parsed.meta.filename = safe  # the stored file's name (messages above name the user's file)
         self.reconcile()
         uploads = self.settings.data_dir / "uploads"
         uploads.mkdir(parents=True, exist_ok=True)
-        safe = doc_id_for(name) + Path(name).suffix.lower()
         target = uploads / safe
         fd, tmp = tempfile.mkstemp(dir=uploads, prefix=".upload-")
         with os.fdopen(fd, "wb") as fh:
@@ -171,10 +192,15 @@ class Ingestor:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-        started = time.perf_counter()
         report = IngestReport()
-        outcome = self.ingest_file(target)
+        current = self.catalog.get(parsed.doc_id)
+        if current is not None and current.version == _version(data) and current.registry_version == current.version:
+            outcome: Outcome = "unchanged"
+        else:
+            outcome = self._commit(parsed, data, target)
         setattr(report, outcome, 1)
+        if parsed.notes:
+            report.notes.append(f"{name}: {'; '.join(parsed.notes)}")
         self._fill_counts(report)
         report.seconds = round(time.perf_counter() - started, 3)
         return report

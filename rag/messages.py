@@ -4,6 +4,7 @@ REFUSAL = "Không tìm thấy thông tin này trong các tài liệu hiện có.
 EMPTY_QUESTION = "Vui lòng nhập câu hỏi."
 TOO_LONG = "Câu hỏi quá dài (tối đa {limit} ký tự). Vui lòng rút gọn."
 NO_DOCUMENTS = "Chưa có tài liệu nào được nạp vào hệ thống."
+NO_FILTER_MATCH = "Không có tài liệu nào khớp với bộ lọc đã chọn (tỉnh, năm, cơ quan ban hành, mã tài liệu)."
 EXTRACTIVE_INTRO = "Các đoạn liên quan nhất trong tài liệu:"
 
 FIELD_LABELS = {

@@ -4,6 +4,17 @@ Only what the document says about itself counts: the header block (`Số:`, `Pla
 the title, the preamble (`Thực hiện`/`Căn cứ` ... `<issuer> ban hành kế hoạch`), the signature and
 `Nơi nhận` blocks, and an attached annex's `(Kèm theo Kế hoạch số ..., ngày ...)`. Numbers and dates of
 documents the text merely cites are never taken. A field the text does not give stays None.
+
+Conventions (checked against a hand-written table of real documents, tests/rag/test_metadata_table.py):
+- title: document type + subject lines joined, in the document's own casing ('Kế hoạch nâng cao năng lực...');
+  never a header line or web-page chrome ('Bản in Gởi bài viết').
+- issuer: the header's issuing body in full, its lowest line qualified by its parent where that line names no
+  place or scope ('Ban Tuyên giáo và Dân vận Trung ương', 'Ủy ban nhân dân tỉnh Bắc Ninh'); else the preamble's
+  '<body> ban hành', the signature's 'TM. <body>' or the annex's '(Kèm theo ... của <body>)'.
+- number: None when left blank ('Số: /KH-UBND'); date: ISO, None when the day is left blank (year kept).
+- signer_title: every title line of the signature, ' / '-joined ('KT. CHỦ TỊCH / PHÓ CHỦ TỊCH'), the 'TM. <body>'
+  line left out unless it is the only one ('T/M BAN BÍ THƯ'); see rag/metadata_sign.py.
+- province: the issuing body's province; None for central bodies.
 """
 
 from __future__ import annotations
@@ -11,124 +22,26 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from rag.structure import (
-    SIGNED_RE,
-    clean_line,
-    is_person_name,
-    signature_start,
-    signer_title_line,
+from rag.lexicon import PROVINCES, find_provinces, province_of
+from rag.metadata_front import DOC_TYPES, Front, fallback_title, issuer_of, read_front
+from rag.metadata_preamble import (
+    ABBREVIATIONS,
+    INTRO_RE,
+    ORG_START,
+    expand,
+    first_number,
+    implements,
+    intro_text,
+    issuer_phrase,
 )
-from rag.text import canonical_number, fold, nfc, normalize_tones, strip_diacritics
+from rag.metadata_sign import recipients_of, signature_of
+from rag.metadata_text import CaseModel, is_upper
+from rag.structure import clean_line
+from rag.text import fold, nfc, normalize_tones
 from rag.types import DocumentMeta, Section
 
-# The 63 provinces and centrally-run cities (before the 2025 merger), as usually written.
-PROVINCES: tuple[str, ...] = (
-    "An Giang",
-    "Bà Rịa - Vũng Tàu",
-    "Bạc Liêu",
-    "Bắc Giang",
-    "Bắc Kạn",
-    "Bắc Ninh",
-    "Bến Tre",
-    "Bình Dương",
-    "Bình Định",
-    "Bình Phước",
-    "Bình Thuận",
-    "Cà Mau",
-    "Cao Bằng",
-    "Cần Thơ",
-    "Đà Nẵng",
-    "Đắk Lắk",
-    "Đắk Nông",
-    "Điện Biên",
-    "Đồng Nai",
-    "Đồng Tháp",
-    "Gia Lai",
-    "Hà Giang",
-    "Hà Nam",
-    "Hà Nội",
-    "Hà Tĩnh",
-    "Hải Dương",
-    "Hải Phòng",
-    "Hậu Giang",
-    "Hòa Bình",
-    "Hưng Yên",
-    "Khánh Hòa",
-    "Kiên Giang",
-    "Kon Tum",
-    "Lai Châu",
-    "Lâm Đồng",
-    "Lạng Sơn",
-    "Lào Cai",
-    "Long An",
-    "Nam Định",
-    "Nghệ An",
-    "Ninh Bình",
-    "Ninh Thuận",
-    "Phú Thọ",
-    "Phú Yên",
-    "Quảng Bình",
-    "Quảng Nam",
-    "Quảng Ngãi",
-    "Quảng Ninh",
-    "Quảng Trị",
-    "Sóc Trăng",
-    "Sơn La",
-    "Tây Ninh",
-    "Thái Bình",
-    "Thái Nguyên",
-    "Thanh Hóa",
-    "Thành phố Hồ Chí Minh",
-    "Thừa Thiên Huế",
-    "Tiền Giang",
-    "Trà Vinh",
-    "Tuyên Quang",
-    "Vĩnh Long",
-    "Vĩnh Phúc",
-    "Yên Bái",
-)
-# Other spellings → canonical name. A bare "Hồ Chí Minh" is not an alias (tư tưởng Hồ Chí Minh).
-_PROVINCE_ALIASES: dict[str, str] = {
-    "Bà Rịa-Vũng Tàu": "Bà Rịa - Vũng Tàu",
-    "Bà Rịa – Vũng Tàu": "Bà Rịa - Vũng Tàu",
-    "TP. Hồ Chí Minh": "Thành phố Hồ Chí Minh",
-    "TP.Hồ Chí Minh": "Thành phố Hồ Chí Minh",
-    "TP Hồ Chí Minh": "Thành phố Hồ Chí Minh",
-    "TP.HCM": "Thành phố Hồ Chí Minh",
-    "TP HCM": "Thành phố Hồ Chí Minh",
-    "Đắc Lắc": "Đắk Lắk",
-    "Đắk Lắc": "Đắk Lắk",
-    "Thừa Thiên - Huế": "Thừa Thiên Huế",
-}
-_ABBREVIATIONS: dict[str, str] = {
-    "LĐLĐ": "Liên đoàn Lao động",
-    "UBND": "Ủy ban nhân dân",
-    "HĐND": "Hội đồng nhân dân",
-}
-_DOC_TYPE_WORDS = (
-    "Kế hoạch",
-    "Công văn",
-    "Quyết định",
-    "Chỉ thị",
-    "Hướng dẫn",
-    "Báo cáo",
-    "Thông báo",
-    "Nghị quyết",
-    "Chương trình",
-    "Đề án",
-    "Tờ trình",
-    "Kết luận",
-    "Quy chế",
-    "Quy định",
-    "Đề cương",
-    "Thông tri",
-)
+_DOC_TYPE_WORDS = DOC_TYPES
 
-# 464/KH-LĐLĐ, 35-NQ/TW, 374  /KH-MTTQ-BTT, 55/2022/QH15, số175-KH/TU (glued to 'số').
-NUMBER_RE = re.compile(
-    r"(?<![\dA-Za-z/])(\d{1,5})[ \t]*([/-])[ \t]*"
-    r"((?:\d{4}/)?[A-ZĐ][A-ZĐa-zđ0-9]*(?:[ \t]*[/-][ \t]*[A-ZĐ][A-ZĐa-zđ0-9]*)*)"
-)
 _DATE_LINE_RE = re.compile(
     r"^(?P<place>[^\d,;:]{2,40}?),?\s*ngày\s*(?P<d>\d{1,2})?\s*(?:/|tháng)\s*(?P<m>\d{1,2})?\s*(?:/|năm)\s*"
     r"(?P<y>\d{4})\b"
@@ -141,133 +54,6 @@ _ANNEX_REF_RE = re.compile(
 )
 _NUMBER_LINE_RE = re.compile(r"^Số\s*:?\s*(?P<rest>.*)$")
 _YEAR_IN_TITLE_RE = re.compile(r"\bnăm\s+(\d{4})\b", re.IGNORECASE)
-_ISSUE_VERB_RE = re.compile(
-    r"\s+(?:đã\s+|sẽ\s+)?(?:ban hành|xây dựng|triển khai|hướng dẫn)\s+"
-    r"(?:[Kk]ế hoạch|[Cc]ông văn|[Hh]ướng dẫn|[Vv]ăn bản|[Cc]hương trình|[Qq]uyết định|[Tt]hông báo|"
-    r"[Đđ]ề cương|[Cc]hỉ thị)"
-)
-_ORG_START = (
-    "Ban",
-    "Ủy ban",
-    "Uỷ ban",
-    "UBND",
-    "Sở",
-    "Hội",
-    "Liên đoàn",
-    "LĐLĐ",
-    "Tỉnh ủy",
-    "Tỉnh uỷ",
-    "Thường trực",
-    "Đảng ủy",
-    "Đảng uỷ",
-    "Huyện ủy",
-    "Thành ủy",
-    "Mặt trận",
-    "Văn phòng",
-    "Đoàn",
-    "Công đoàn",
-    "Trung tâm",
-    "Cục",
-    "Bộ",
-    "Hội đồng",
-    "HĐND",
-)
-_ORG_LOWER_WORDS = frozenset(
-    {
-        "tỉnh",
-        "huyện",
-        "thành",
-        "phố",
-        "thị",
-        "xã",
-        "ủy",
-        "uỷ",
-        "ban",
-        "nhân",
-        "dân",
-        "và",
-        "lao",
-        "động",
-        "trực",
-        "vụ",
-        "quốc",
-        "nam",
-    }
-)
-_INTRO_RE = re.compile(r"^(?:Căn cứ|Thực hiện|Theo|Trên cơ sở|Thi hành|Triển khai)\b")
-_NOT_IN_NAMES = frozenset(
-    {
-        "về",
-        "của",
-        "theo",
-        "đã",
-        "với",
-        "cho",
-        "để",
-        "trong",
-        "tại",
-        "do",
-        "từ",
-        "là",
-        "nhằm",
-        "sẽ",
-        "được",
-        "có",
-        "các",
-        "những",
-        "này",
-        "đó",
-    }
-)
-_RECIPIENT_PREFIX = re.compile(r"^N[ơo]i\s+(?:nh[ậa]n|g[ửu]i)\s*:?\s*", re.IGNORECASE)
-
-
-def _aligned_fold(text: str) -> tuple[str, str]:
-    """(cased, folded) forms of equal length: NFC + one tone placement, then no diacritics + lower case."""
-    cased = normalize_tones(nfc(text))
-    folded = strip_diacritics(cased).lower()
-    if len(folded) != len(cased):  # never expected for Vietnamese text; keep positions safe
-        folded = cased.lower()
-    return cased, folded
-
-
-def _name_pattern(name: str) -> re.Pattern[str]:
-    """Folded, whitespace- and dash-tolerant pattern for a place name."""
-    words = [re.escape(w) for w in fold(name).replace("-", " - ").replace("–", " - ").split()]
-    body = r"\s+".join(words).replace(r"\s+\-\s+", r"\s*[-–]\s*")
-    return re.compile(r"(?<!\w)" + body + r"(?!\w)")
-
-
-_PROVINCE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (canon, _name_pattern(name))
-    for canon, name in [*((p, p) for p in PROVINCES), *((v, k) for k, v in _PROVINCE_ALIASES.items())]
-]
-
-
-def province_of(name: str | None) -> str | None:
-    """The canonical province for a place name ('Khánh Hoà' → 'Khánh Hòa'), else None."""
-    if not name:
-        return None
-    f = fold(name).strip(" ,.")
-    for candidate in (f, re.sub(r"^(?:tinh|thanh pho|tp\.?)\s+", "", f)):
-        for canon, pattern in _PROVINCE_PATTERNS:
-            if pattern.fullmatch(candidate):
-                return canon
-    return None
-
-
-def find_provinces(text: str, *, capitalised: bool = True) -> list[tuple[str, int, str]]:
-    """Province mentions as (canonical, offset, folded text before it); capitalised ones only by default."""
-    cased, folded = _aligned_fold(text)
-    out: list[tuple[str, int, str]] = []
-    for canon, pattern in _PROVINCE_PATTERNS:
-        for m in pattern.finditer(folded):
-            if capitalised and not cased[m.start()].isupper():
-                continue
-            before = folded[max(0, m.start() - 12) : m.start()]
-            out.append((canon, m.start(), before))
-    out.sort(key=lambda x: x[1])
-    return out
 
 
 def _sections(root: Section, kind: str) -> list[Section]:
@@ -305,7 +91,7 @@ def _front_lines(root: Section) -> list[str]:
     preamble = _first(root, "preamble")
     if preamble:
         out.extend(_lines(preamble.text)[:6])
-    return [ln for ln in out if len(ln) <= 80 and not _INTRO_RE.match(ln)]
+    return [ln for ln in out if len(ln) <= 80 and not INTRO_RE.match(ln)]
 
 
 def _place_date(root: Section) -> tuple[str | None, str | None, int | None]:
@@ -327,22 +113,16 @@ def _place_date(root: Section) -> tuple[str | None, str | None, int | None]:
     return None, None, None
 
 
-def _first_number(text: str) -> str | None:
-    """The first document number in `text`, canonical."""
-    m = NUMBER_RE.search(text)
-    return canonical_number(m.group(0)) if m else None
-
-
 def _number(root: Section) -> str | None:
     """'Số: 464/KH-LĐLĐ' in the header, else the annex's '(Kèm theo Kế hoạch số: 374 /KH-MTTQ-BTT ...)'."""
     for line in _front_lines(root):
         m = _NUMBER_LINE_RE.match(line)
         if m:
-            return _first_number(m.group("rest"))
+            return first_number(m.group("rest"))
     for annex in _sections(root, "annex"):
         m = _ANNEX_REF_RE.search(nfc(annex.text))
         if m:
-            return _first_number(m.group("num"))
+            return first_number(m.group("num"))
     return None
 
 
@@ -373,9 +153,7 @@ def _province(root: Section, text: str, place: str | None) -> str | None:
         return in_title[0][0]
     mentions = find_provinces(text)
     qualified = Counter(
-        canon
-        for canon, _, before in mentions
-        if re.search(r"(?:tinh|tinh uy|thanh pho|tp\.?|thanh uy)\s*$", before)
+        canon for canon, _, before in mentions if re.search(r"(?:tinh|tinh uy|thanh pho|tp\.?|thanh uy)\s*$", before)
     )
     if qualified:
         return qualified.most_common(1)[0][0]
@@ -383,49 +161,9 @@ def _province(root: Section, text: str, place: str | None) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _intro_text(root: Section) -> str:
-    """The preamble without its title block (where 'Thực hiện/Căn cứ ... ban hành' sits)."""
-    preamble = _first(root, "preamble")
-    if preamble is None:
-        return ""
-    text = nfc(preamble.text)
-    m = re.search(r"(?m)^\s*(?:\*\*)?(?:Căn cứ|Thực hiện|Theo|Trên cơ sở|Thi hành|Triển khai)\b", text)
-    return text[m.start() :] if m else text
-
-
-def _issuer_phrase(text: str) -> tuple[str, int] | None:
-    """(organisation, offset) right before 'ban hành/xây dựng Kế hoạch', walking back over its name."""
-    for m in _ISSUE_VERB_RE.finditer(text):
-        words = text[: m.start()].split()[-14:]
-        span: list[str] = []
-        best = ""
-        for i in range(len(words) - 1, -1, -1):
-            bare = words[i].strip('“”"()')
-            before = words[i - 1] if i > 0 else ""
-            if not bare or bare[-1] in ",;:." or bare in _NOT_IN_NAMES:
-                break
-            # lower-case words belong to a name after a capitalised word (Tuyên giáo, Thường vụ) or if usual.
-            if not (bare[0].isupper() or bare in _ORG_LOWER_WORDS or before[:1].isupper()):
-                break
-            span.insert(0, bare)
-            joined = " ".join(span)
-            if joined.startswith(_ORG_START):
-                best = joined
-        if best:
-            return best, m.start() - len(best)
-    return None
-
-
-def _expand(org: str) -> str:
-    """Spell out abbreviations that appear in issuer names (LĐLĐ, UBND, HĐND)."""
-    for short, full in _ABBREVIATIONS.items():
-        org = re.sub(rf"(?<!\w){short}(?!\w)", full, org)
-    return org
-
-
 def _issuer(root: Section, province: str | None, signature: Section | None) -> str | None:
     """The issuing body: preamble subject, else the signature's 'TM. ...'; province appended."""
-    found = _issuer_phrase(_intro_text(root))
+    found = issuer_phrase(intro_text(root))
     phrase = found[0] if found else None
     if phrase is None and signature is not None:
         first = _lines(signature.text)[0] if _lines(signature.text) else ""
@@ -435,7 +173,7 @@ def _issuer(root: Section, province: str | None, signature: Section | None) -> s
             phrase = body[:1] + body[1:].lower()
     if phrase is None:
         return None
-    phrase = _expand(phrase)
+    phrase = expand(phrase)
     if (
         province
         and province_of(phrase) is None
@@ -446,89 +184,103 @@ def _issuer(root: Section, province: str | None, signature: Section | None) -> s
     return phrase
 
 
-def _signature(signature: Section | None) -> tuple[str | None, str | None]:
-    """(signer, title): 'TM. BAN THƯỜNG TRỰC / PHÓ CHỦ TỊCH / Cao Ngọc Tâm' → name, 'PHÓ CHỦ TỊCH'."""
-    if signature is None:
+# Usual spellings of bodies' names, evidence for restoring the case of upper-case headers and titles when the
+# document itself does not write them. Lead: move into rag/lexicon.py with the other body names.
+_KNOWN_NAMES = (
+    "Ban Chấp hành Trung ương",
+    "Bộ Chính trị",
+    "Ban Bí thư",
+    "Ban Tổ chức Trung ương",
+    "Ban Tuyên giáo và Dân vận Trung ương",
+    "Ban Thường vụ Tỉnh ủy",
+    "Ban Thường trực",
+    "Ủy ban Kiểm tra",
+    "Văn phòng Chính phủ",
+    "Thủ tướng Chính phủ",
+    "Mặt trận Tổ quốc Việt Nam",
+    "Ủy ban MTTQ Việt Nam",
+    "Tỉnh ủy",
+    "Thành ủy",
+    "Đảng ủy",
+    "Quốc hội",
+)
+
+
+def _title(front: Front, root: Section, case: CaseModel, text: str) -> str:
+    """Document type + subject in the document's own casing; else the parsed title, never web-page chrome."""
+    if front.doc_type and front.subject:
+        joined = " ".join(front.subject)
+        subject = case.restore(joined) if is_upper(joined) else joined
+        if not _keeps_capital(subject, case):
+            subject = subject[:1].lower() + subject[1:]
+        return f"{front.doc_type} {subject}"
+    return fallback_title(text, root.heading)
+
+
+def _keeps_capital(subject: str, case: CaseModel) -> bool:
+    """Whether the subject's first word is capitalised in the document's own text (a name: 'Đề án', 'Luật')."""
+    first = subject.split()[0] if subject.split() else ""
+    seen = case.words.get(normalize_tones(nfc(first)).lower())
+    return seen is not None and seen.most_common(1)[0][0][:1].isupper()
+
+
+def _front_date(front: Front) -> tuple[str | None, int | None]:
+    """(ISO date, year) of the header's dateline; a blank day or month keeps the year alone."""
+    if front.year is None:
         return None, None
-    lines = _lines(signature.text)
-    name = next((ln for ln in lines if is_person_name(ln)), None)
-    titles: list[str] = []
-    for ln in lines:
-        if ln == name or SIGNED_RE.match(ln):
-            break
-        if signature_start(ln):
-            m = re.match(r"^(?:T/M|TM)\b", ln)
-            if m:
-                continue  # "on behalf of" the collective body: not the signer's title
-            titles.append(re.sub(r"\s+", " ", ln))
-        elif signer_title_line(ln) or (ln.isupper() and len(ln) <= 60):
-            titles.append(re.sub(r"\s+", " ", ln))
-    return name, (" / ".join(titles) or None)
+    return _iso(front.day, front.month, front.year), int(front.year)
 
 
-def _recipients(section: Section | None) -> list[str]:
-    """Items of the Nơi nhận block, without leading '-' and trailing ';' ',' '.'; wrapped lines joined."""
-    if section is None:
-        return []
-    items: list[str] = []
-    for n, raw in enumerate(nfc(section.text).split("\n")):
-        line = clean_line(raw)
-        if n == 0:
-            line = _RECIPIENT_PREFIX.sub("", line)
-        if not line:
-            continue
-        if re.match(r"^[-–—•+*·]", line):
-            items.append(re.sub(r"^[-–—•+*·]\s*", "", line))
-        elif items and (line[:1].islower() or raw[:1] in (" ", "\t")):
-            items[-1] = f"{items[-1]} {line}"
-        else:
-            items.append(line)
-    cleaned = [re.sub(r"\s+", " ", it).strip().rstrip(";,.").strip() for it in items]
-    return [c for c in cleaned if c]
+def _annex_issuer(root: Section, case: CaseModel) -> str | None:
+    """'(Kèm theo Hướng dẫn số 40-HD/BTGDVTW, ngày 27/11/2025 của Ban Tuyên giáo và Dân vận Trung ương)'."""
+    for annex in _sections(root, "annex"):
+        m = _ANNEX_REF_RE.search(nfc(annex.text))
+        if m:
+            tail = re.match(r"[^)]*?\bcủa\s+([^)]+)\)", nfc(annex.text)[m.start() :].replace("\n", " "))
+            if tail:
+                org = re.sub(r"[*_]+", "", tail.group(1)).strip(" .,")
+                return expand(case.restore(org)) if org.startswith(ORG_START) else None
+    return None
 
 
-def _implements(root: Section) -> list[str]:
-    """Numbers of the documents named at the head of each clause of the 'Thực hiện/Căn cứ ...' sentence."""
-    intro = _intro_text(root)
-    if not intro:
-        return []
-    m = re.match(r"\s*(?:\*\*)?(?:Căn cứ|Thực hiện|Theo|Trên cơ sở|Thi hành|Triển khai)\b", intro)
-    if not m:
-        return []
-    sentence = intro.split("\n\n", 1)[0]
-    issuer = _issuer_phrase(sentence)
-    if issuer:
-        sentence = sentence[: issuer[1]]
-    out: list[str] = []
-    for clause in re.split(r";|\n|(?<=[,.])\s*(?=(?:Căn cứ|Thực hiện)\b)", sentence):
-        num = _first_number(clause)
-        if num and num not in out:
-            out.append(num)
-    return out
+def _is_central(issuer: str | None) -> bool:
+    """A central Party or state body (no province of its own). Lead: move these names into rag/lexicon.py."""
+    f = fold(issuer or "")
+    return bool(re.search(r"\btrung uong\b|\bchinh phu\b|\bquoc hoi\b|^bo\s|^ban chap hanh trung uong", f))
 
 
 def extract_metadata(text: str, root: Section, *, doc_id: str, filename: str) -> DocumentMeta:
     """Everything the document says about itself; None where the text does not say it."""
+    front = read_front(text)
+    case = CaseModel.of(text, (*PROVINCES, *ABBREVIATIONS.values(), *_KNOWN_NAMES))
     place, date, year = _place_date(root)
+    if front.year is not None:
+        place, (date, year) = front.place, _front_date(front)
     if year is None:
         m = _YEAR_IN_TITLE_RE.search(root.heading)
         year = int(m.group(1)) if m else None
-    province = _province(root, text, place)
     signature = _first(root, "signature")
-    signer, signer_title = _signature(signature)
+    signer, signer_title = signature_of(signature)
+    header_issuer = issuer_of(front.body_levels, text, case)
+    named = find_provinces(header_issuer or "", capitalised=False)
+    province = None if _is_central(header_issuer) else named[0][0] if named else _province(root, text, place)
+    issuer = header_issuer or _issuer(root, province, signature) or _annex_issuer(root, case)
+    if _is_central(issuer):
+        province = None
+    number = first_number(front.number_text or "") if front.has_number_line else _number(root)
     return DocumentMeta(
         doc_id=doc_id,
-        title=root.heading,
+        title=_title(front, root, case, text),
         filename=filename,
-        doc_type=_doc_type(root),
-        number=_number(root),
-        issuer=_issuer(root, province, signature),
+        doc_type=front.doc_type if front.subject else _doc_type(root),
+        number=number,
+        issuer=issuer,
         place=place,
         date=date,
         year=year,
         province=province,
         signer=signer,
         signer_title=signer_title,
-        recipients=_recipients(_first(root, "recipients")),
-        implements=_implements(root),
+        recipients=recipients_of(_first(root, "recipients"), text),
+        implements=implements(root),
     )

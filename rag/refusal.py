@@ -1,7 +1,8 @@
 """Refusal decided from evidence, before any model call.
 
 A question is refused when what it asks about is not in the documents:
-- it names a province, a year of a plan, or a directive number the corpus never mentions;
+- it names a province (under neither its old nor its 2025 name), a year of a plan, or a directive number the
+  corpus never mentions, or a commune/ward/special zone ("xã Lương Minh") no document names;
 - it asks for a kind of value (money, a phone number, a count, a deadline) the retrieved evidence does not contain;
 - the retrieved evidence covers too little of its content words (threshold calibrated on eval/datasets/dev.jsonl).
 """
@@ -12,9 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.directives import DirectiveRegistry, parse_directive_query
+from rag.directives import DirectiveStore, parse_directive_query
 from rag.evidence import CorpusStats, coverage, unknown_share
-from rag.metadata import find_provinces
+from rag.lexicon import find_local_places, find_provinces, province_equivalents
 from rag.routing import meta_fields
 from rag.text import fold
 from rag.types import Chunk, DocumentMeta
@@ -48,16 +49,22 @@ class Verdict:
 class EvidenceGate:
     """Decides, from the documents and the retrieved evidence, whether a question can be answered."""
 
-    def __init__(self, registry: DirectiveRegistry, min_support: float) -> None:
+    def __init__(self, registry: DirectiveStore, min_support: float) -> None:
         self.registry = registry
         self.min_support = min_support
 
     def precheck(self, question: str, metas: Sequence[DocumentMeta], stats: CorpusStats) -> Verdict:
         """Entity checks that hold on every answering path: places, plan years, directive numbers."""
         q = fold(question)
+        provinces = {fold(m.province) for m in metas if m.province}
         for canon, _, _ in find_provinces(question, capitalised=False):
-            if stats.df(fold(canon)) == 0:
-                return Verdict(True, f"place {canon!r} is in no document")
+            names = province_equivalents(canon) or (canon,)
+            if not any(fold(n) in provinces or stats.df(fold(n)) > 0 for n in names):
+                return Verdict(True, f"place {canon!r} is in no document (nor its 2025 predecessor/successor)")
+        for unit, name in find_local_places(question):
+            words = fold(name).split()  # "Vạn Lộc Tỉnh Thanh": the name may run into the next capitalised words
+            if all(stats.df(" ".join(words[:k])) == 0 for k in range(min(2, len(words)), len(words) + 1)):
+                return Verdict(True, f"place {unit} {name!r} is in no document")
         year_match = _PLAN_YEAR.search(q)
         if year_match:
             year = int(year_match.group(2))

@@ -12,6 +12,7 @@ from rag.catalog import Catalog
 from rag.errors import InvalidInputError
 from rag.interfaces import Embedder, VectorStore
 from rag.lexical import LexicalIndex
+from rag.lexicon import province_equivalents
 from rag.text import fold, normalize
 from rag.types import Chunk, DocumentMeta, SearchHit
 
@@ -46,13 +47,22 @@ def validate_filters(filters: Mapping[str, Any] | None) -> dict[str, Any]:
     return out
 
 
+def province_matches(wanted: str, province: str | None) -> bool:
+    """Whether a document's province is the one wanted, across the 2025 merger: a filter on 'Đắk Lắk' keeps
+    the plans of the former 'Phú Yên' and the other way round. Compared without diacritics."""
+    if not province:
+        return False
+    have = fold(province)
+    return any(fold(name) in have for name in province_equivalents(wanted) or (wanted,))
+
+
 def doc_matches(meta: DocumentMeta, filters: Mapping[str, Any]) -> bool:
     """Whether a document passes the (validated) filters; text compared without diacritics."""
     if "doc_id" in filters and meta.doc_id != filters["doc_id"]:
         return False
     if "year" in filters and meta.year != filters["year"]:
         return False
-    if "province" in filters and fold(filters["province"]) not in fold(meta.province or ""):
+    if "province" in filters and not province_matches(filters["province"], meta.province):
         return False
     return not ("issuer" in filters and fold(filters["issuer"]) not in fold(meta.issuer or ""))
 

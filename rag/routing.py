@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from rag.lexicon import CITED_TYPES, find_provinces, province_equivalents
 from rag.text import DOC_NUMBER, fold, normalize
 from rag.types import ChatTurn, DocumentMeta
 
@@ -42,13 +43,9 @@ _CROSS_PATTERNS = re.compile(
     r"|tinh nao|nhung tinh|cac tinh|dia phuong nao|so sanh|ca hai|ca ba|tat ca|moi ke hoach|giua|khac nhau"
     r"|giong nhau|diem chung|bao nhieu ke hoach|may ke hoach)\b"
 )
-_OTHER_TYPES = re.compile(
-    r"\b(nghi quyet|ket luan|chi thi|quy dinh|quyet dinh|huong dan|cong van|chuong trinh|de an|thong bao)\b"
-)
-_REFERENT = re.compile(
-    r"\b(nghi quyet|ket luan|chi thi|quy dinh|quyet dinh|huong dan|cong van|chuong trinh|de an|thong bao|van ban)"
-    r" (do|nay|ay|tren)\b"
-)
+_TYPE_ALT = "|".join(k for k in CITED_TYPES if k != "ke hoach")  # longest first
+_OTHER_TYPES = re.compile(rf"\b({_TYPE_ALT})\b")
+_REFERENT = re.compile(rf"\b({_TYPE_ALT}|van ban) (do|nay|ay|tren)\b")
 _FOLLOWUP_MARKERS = re.compile(
     r"\b(do|nay|ay|tren|thi sao|con|nua|vay|the con|cung vay|ke hoach do|van ban do|tai lieu do|no)\b"
 )
@@ -62,13 +59,15 @@ class Route:
 
 
 def docs_named(question: str, metas: Sequence[DocumentMeta]) -> list[str]:
-    """Documents the question names by province, place, number or distinctive issuer words."""
+    """Documents the question names by province (old or 2025 name), place, number or distinctive issuer words."""
     q = " " + " ".join(re.findall(r"[a-z0-9/-]+", fold(question))) + " "
     q_compact = re.sub(r"\s+", "", q)
     found: list[str] = []
+    named = {fold(n) for canon, _, _ in find_provinces(question, capitalised=False)
+             for n in province_equivalents(canon)}
     for meta in metas:
         keys = [meta.province, meta.place]
-        hit = any(k and f" {fold(k)} " in q for k in keys)
+        hit = any(k and f" {fold(k)} " in q for k in keys) or bool(meta.province and fold(meta.province) in named)
         if not hit and meta.number:
             num = fold(meta.number).replace(" ", "")
             lead = num.split("/")[0].split("-")[0]
@@ -137,11 +136,13 @@ def standalone_question(question: str, history: Sequence[ChatTurn], metas: Seque
     if new_docs and re.search(r"\b(thi sao|con|cung vay|the con|nua)\b", q) and len(words) <= 8:
         # Same question, another plan: swap the place names of the previous question.
         rewritten = previous
+        asked = [canon for canon, _, _ in find_provinces(question, capitalised=False)]
+        target = asked[0] if asked else by_id[new_docs[0]].province  # the name as typed ("Đắk Lắk", not "Phú Yên")
         for doc_id in old_docs:
             meta = by_id[doc_id]
             for name in (meta.province, meta.place):
                 if name:
-                    rewritten = re.sub(re.escape(name), by_id[new_docs[0]].province or name, rewritten,
+                    rewritten = re.sub(re.escape(name), target or name, rewritten,
                                        flags=re.IGNORECASE)
         if rewritten == previous:
             rewritten = f"{previous} ({question})"

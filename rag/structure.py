@@ -5,9 +5,13 @@ removed) while offsets always index the input, so `text[s.start:s.end] == s.text
 the sections tile the text (trailing blank lines belong to the section before them).
 
 Recognised structure: a header block (number, place/date), a title (`KẾ HOẠCH`, `CÔNG VĂN`...) with its
-preamble (`Căn cứ`/`Thực hiện`...), Roman headings (`I.`, `II-`), numbered headings (`1.`, `1.1.`, `2.3`),
-lettered items (`a)`), an attached annex (`ĐỀ CƯƠNG`, `PHỤ LỤC`) with its own numbering, the `Nơi nhận`
-block and the signature block. Numbering must be plausible (a stray `5.` after `2.` is text, not a heading).
+preamble (`Căn cứ`/`Thực hiện`...), Roman headings (`I.`, `II-`), numbered headings (`1.`, `1.1.`, `2.3`,
+also when the item's text starts with a number: `1. 100% ...`), lettered items (`a)`, in the Vietnamese or the
+Latin alphabet), chapters and articles (`Chương I`, `Điều 1.`, articles numbered through the document), an
+attached annex (`ĐỀ CƯƠNG`, `PHỤ LỤC`, or a document-type title after the signature: the Kế hoạch a Quyết định
+issues) with its own numbering, the `Nơi nhận` block, the signature block and a trailing footnote block
+(`[1] ...`, written by `rag.normalize`). The parser expects normalised text (`rag.parsing.parse_document`) but
+never raises on any input. Numbering must be plausible (a stray `5.` after `2.` is text, not a heading).
 Documents without headings are split into paragraphs (`Đoạn 1`, `Đoạn 2`...).
 """
 
@@ -18,42 +22,28 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from rag.lexicon import ANNEX_WORDS, PROVINCES, RECIPIENTS_RE, SIGNATURE_PREFIX_RE, TITLE_KEYWORDS
 from rag.text import fold, nfc
 from rag.types import Chunk, DocumentMeta, Section, SectionKind
 
 LABEL_MAX = 60
 
-# Title keywords of administrative documents (upper case at line start).
-_DOC_TYPES = (
-    "KẾ HOẠCH",
-    "CÔNG VĂN",
-    "QUYẾT ĐỊNH",
-    "CHỈ THỊ",
-    "HƯỚNG DẪN",
-    "BÁO CÁO",
-    "THÔNG BÁO",
-    "NGHỊ QUYẾT",
-    "CHƯƠNG TRÌNH",
-    "ĐỀ ÁN",
-    "TỜ TRÌNH",
-    "KẾT LUẬN",
-    "QUY CHẾ",
-    "QUY ĐỊNH",
-    "ĐỀ CƯƠNG",
-    "THÔNG TRI",
-    "CHUYÊN ĐỀ",
-    "PHƯƠNG ÁN",
-)
+_DOC_TYPES = TITLE_KEYWORDS  # title keywords at a line start ('KẾ HOẠCH'), from the lexicon
 _TITLE_RE = re.compile(r"^(?P<kw>" + "|".join(_DOC_TYPES) + r")(?![^\W\d_])")
-_ANNEX_RE = re.compile(r"^(?:ĐỀ CƯƠNG|PHỤ LỤC)(?![^\W\d_])")
+_ANNEX_RE = re.compile(r"^(?:" + "|".join(ANNEX_WORDS) + r")(?![^\W\d_])")
 _ANNEX_MIXED_RE = re.compile(r"^(?:Phụ lục|PHỤ LỤC)\s*(?:[IVX]+|\d+|số\s*\d+)?\s*:?$")
 _ROMAN_RE = re.compile(r"^(?P<num>[IVX]{1,6})\s*[.\-–—:)]\s*(?P<rest>\S.*)$")
 _NUM_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?P<sep>[.)]|(?=\s))\s*(?P<rest>\S.*)$")
 _LETTER_RE = re.compile(r"^(?P<num>[a-zđ])[)/]\s*(?P<rest>\S.*)$")
+_ARTICLE_RE = re.compile(r"^(?:Điều|ĐIỀU)\s+(?P<num>\d{1,3})\s*[.:]?(?:\s+(?P<rest>\S.*))?$")
+_CHAPTER_RE = re.compile(r"^(?:Chương|CHƯƠNG)\s+(?P<num>[IVX]{1,6}|\d{1,2})\s*[.:\-–]?(?:\s+(?P<rest>\S.*))?$")
+_FOOTNOTE_RE = re.compile(r"^\[1\]\s+\S")
+# A form or table attached after the signature ('Mẫu biểu số 01', 'Mẫu số 02', 'Biểu mẫu').
+_FORM_RE = re.compile(r"^(?:Mẫu biểu|Mẫu số|Biểu mẫu|Phụ biểu|Biểu số|MẪU BIỂU|MẪU SỐ|BIỂU MẪU|PHỤ BIỂU)\b")
 _BULLET_RE = re.compile(r"^[-–—•+*·]")
 _SEPARATOR_RE = re.compile(r"^[-_=*~.]{3,}$")
-_RECIPIENTS_RE = re.compile(r"^(?:noi nhan|noi gui)\s*(?::.*)?$", re.IGNORECASE)
-_SIG_PREFIX_RE = re.compile(r"^(?P<pre>T/M|TM|K/T|KT|TL|T/L|TUQ|Q)\s*[.:]?\s+(?P<rest>\S.*)$")
+_RECIPIENTS_RE = RECIPIENTS_RE
+_SIG_PREFIX_RE = SIGNATURE_PREFIX_RE
 _SIGNER_TITLE_RE = re.compile(
     r"^(?:pho )?(?:chu tich|bi thu|giam doc|truong ban|truong phong|chanh van phong|tong bien tap|"
     r"bo truong|thu truong|chu nhiem|truong doan|tong giam doc|hieu truong|vien truong)\b"
@@ -63,7 +53,21 @@ _INTRO_RE = re.compile(r"^(?:Căn cứ|Thực hiện|Theo(?! đó)|Trên cơ s�
 _DATE_LINE_RE = re.compile(r"ngày\s*\S*\s*tháng\s*\S*\s*năm\s*\d{4}|^\d{1,2}/\d{1,2}/\d{4}")
 _SENTENCE_END = ".;:!?…)\"”'»"
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
-_LETTERS = "abcdđeghiklmnopqrstuvxy"
+# Lettered items follow the Vietnamese alphabet (a b c d đ e g h i k...) or the Latin one (a b c d e f g...):
+# positions in the union of both; a successor may skip letters missing from one of the two alphabets.
+_LETTERS = "abcdđefghijklmnopqrstuvwxyz"
+_SKIPPABLE_LETTERS = "đfjwz"
+
+
+def _letter_successor(prev: int, num: int) -> bool:
+    """Whether the letter at position `num` may follow the one at `prev` (1-based positions in _LETTERS)."""
+    nxt = prev + 1
+    while True:
+        if num == nxt:
+            return True
+        if nxt > len(_LETTERS) or _LETTERS[nxt - 1] not in _SKIPPABLE_LETTERS:
+            return False
+        nxt += 1
 
 
 def clean_line(line: str) -> str:
@@ -233,7 +237,7 @@ class _Parser:
                 or _DATE_LINE_RE.search(c)
                 or c.startswith(("(Kèm theo", "(kèm theo"))
                 or re.match(r"^Số\s*[:\d]", c)
-                or len(c) > 200
+                or len(c) > 320
                 or c.endswith((".", "như sau:"))
                 or _RECIPIENTS_RE.match(fold(c))
                 or signature_start(c)
@@ -280,6 +284,15 @@ class _Parser:
     @staticmethod
     def _heading_candidate(clean: str) -> tuple[str, tuple[int, ...], str] | None:
         """(style, number, rest) when the line starts like a heading, else None (no plausibility check)."""
+        m = _CHAPTER_RE.match(clean)
+        if m:
+            token = m.group("num")
+            value = int(token) if token.isdigit() else _roman_value(token)
+            if value:
+                return "chapter", (value,), m.group("rest") or ""
+        m = _ARTICLE_RE.match(clean)
+        if m and int(m.group("num")) >= 1:
+            return "article", (int(m.group("num")),), m.group("rest") or ""
         m = _ROMAN_RE.match(clean)
         if m:
             value = _roman_value(m.group("num"))
@@ -292,30 +305,48 @@ class _Parser:
             rest = m.group("rest")
             if len(parts) == 1 and not m.group("sep"):
                 return None
-            if all(p >= 1 for p in parts) and (rest[0].isalpha() or rest[0] in '"“('):
+            # "1. 100% đội ngũ...": a number may start the item's text when the marker has its separator
+            digit_start = rest[0].isdigit() and bool(m.group("sep")) and bool(re.search(r"[^\W\d_]{2}", rest))
+            if all(p >= 1 for p in parts) and (rest[0].isalpha() or rest[0] in '"“(' or digit_start):
                 return "arabic", parts, rest
             return None
         m = _LETTER_RE.match(clean)
         if m:
             rest = m.group("rest")
-            if rest[0].isalpha() or rest[0] in '"“(':
-                return "letter", (_LETTERS.index(m.group("num")) + 1,), rest
+            letter = m.group("num")
+            if letter in _LETTERS and (rest[0].isalpha() or rest[0] in '"“('):
+                return "letter", (_LETTERS.find(letter) + 1,), rest
         return None
 
     def _accept(self, stack: list[_Node], style: str, num: tuple[int, ...]) -> int | None:
         """Index in `stack` of the parent when this numbering is plausible here, else None."""
+        scope = stack[0]
+        if style == "chapter":
+            prev = scope.last.get("chapter")
+            ok = (prev is None and num[0] == 1) or (prev is not None and num[0] == prev[0] + 1)
+            return 0 if ok else None
         if style == "roman":
-            scope = stack[0]
             prev = scope.last.get("roman")
             ok = (prev is None and num[0] == 1 and "arabic" not in scope.last) or (
                 prev is not None and num[0] == prev[0] + 1
             )
             return 0 if ok else None
+        if style == "article":
+            # Articles are numbered through the whole document (or annex), across chapters and parts.
+            prev = scope.last.get("article")
+            ok = (prev is None and num[0] == 1) or (prev is not None and num[0] == prev[0] + 1)
+            if not ok:
+                return None
+            parent_i = 0
+            for i, node in enumerate(stack):
+                if node.style in ("chapter", "roman"):
+                    parent_i = i
+            return parent_i
         if style == "arabic":
             if len(num) == 1:
                 parent_i = 0
                 for i, node in enumerate(stack):
-                    if node.style == "roman":
+                    if node.style in ("roman", "chapter", "article"):
                         parent_i = i
                 parent = stack[parent_i]
                 prev = parent.last.get("arabic")
@@ -330,13 +361,13 @@ class _Parser:
         # letter: child of the innermost numbered node
         parent_i = 0
         for i, node in enumerate(stack):
-            if node.style in ("roman", "arabic"):
+            if node.style in ("roman", "arabic", "chapter", "article"):
                 parent_i = i
-        bare_scope = "roman" not in stack[0].last and "arabic" not in stack[0].last
+        bare_scope = not set(stack[0].last) & {"roman", "arabic", "chapter", "article"}
         if parent_i == 0 and len(stack) == 1 and bare_scope:
             return None  # lettered items alone do not start a document's structure
         prev = stack[parent_i].last.get("letter")
-        ok = (prev is None and num[0] == 1) or (prev is not None and num[0] == prev[0] + 1)
+        ok = (prev is None and num[0] == 1) or (prev is not None and _letter_successor(prev[0], num[0]))
         return parent_i if ok else None
 
     # ---- main pass -------------------------------------------------------------------------------
@@ -388,6 +419,25 @@ class _Parser:
                 stack = [node]
                 mode = "annex"
                 continue
+            if mode in ("body", "annex", "recipients", "signature") and _FOOTNOTE_RE.match(c) and self._footnotes_from(
+                ln.idx
+            ):
+                self._add(self.root, _Node("footnotes", "Chú thích", ln.start, sid="footnotes"))
+                stack = [self.root]
+                mode = "footnotes"
+                continue
+            if mode == "footnotes":
+                continue
+            attached_form = len(c) <= 120 and _FORM_RE.match(c)
+            if mode in ("recipients", "signature") and (self._attached_title(ln.idx) or attached_form):
+                # The document issued by this one follows its signature ('QUYẾT ĐỊNH ... ban hành kèm theo').
+                annexes += 1
+                sid = "annex" if annexes == 1 else f"annex{annexes}"
+                label = short_label(self._attached_label(ln.idx))
+                node = self._add(self.root, _Node("annex", label, ln.start, sid=sid))
+                stack = [node]
+                mode = "annex"
+                continue
             if mode in ("front", "body", "annex", "signature") and _RECIPIENTS_RE.match(fc) and len(c) < 200:
                 if front_end is None:
                     front_end = ln.idx
@@ -429,8 +479,10 @@ class _Parser:
                 mode = "body"
             parent = stack[parent_i]
             kind: SectionKind = "annex" if stack[0].kind == "annex" else "body"
-            node = _Node(kind, short_label(c), ln.start, style=style, num=num)
+            node = _Node(kind, short_label(self._heading_label(ln.idx, style, _rest)), ln.start, style=style, num=num)
             parent.last[style] = num
+            if style == "article":
+                stack[0].last[style] = num  # articles are numbered through the whole scope
             self._add(parent, node)
             stack = [*stack[: parent_i + 1], node]
             if kind == "body":
@@ -441,6 +493,41 @@ class _Parser:
         self._build_front(title_idx, block_end, front_end, has_headings=body_headings > 0)
         self._assign_ids()
         return self.root
+
+    def _heading_label(self, idx: int, style: str, rest: str) -> str:
+        """The heading line; 'Chương I' / 'Điều 1.' alone take their title from the next line."""
+        c = self.lines[idx].clean
+        if style in ("chapter", "article") and not rest:
+            for ln in self.lines[idx + 1 : idx + 4]:
+                if ln.blank:
+                    continue
+                if self._heading_candidate(ln.clean) is None and len(ln.clean) <= 150:
+                    return f"{c.rstrip('.:')}. {ln.clean}" if style == "chapter" else f"{c} {ln.clean}"
+                break
+        return c
+
+    def _footnotes_from(self, idx: int) -> bool:
+        """Every non-blank line from `idx` on is a footnote text '[n] ...' (the trailing footnote block)."""
+        rest = [ln.clean for ln in self.lines[idx:] if not ln.blank]
+        return all(re.match(r"^\[\d{1,3}\]", c) for c in rest)
+
+    def _attached_title(self, idx: int) -> bool:
+        """A document-type title line (upper case, alone) after the closing blocks: an attached document."""
+        c = self.lines[idx].clean
+        m = _TITLE_RE.match(c)
+        if m is None:
+            return False
+        return len(c) <= 120 and _is_upper(c) and (len(c) == m.end() or len(c) > m.end() + 3)
+
+    def _attached_label(self, idx: int) -> str:
+        """The attached document's title line, with its subtitle line when the title is the keyword alone."""
+        c = self.lines[idx].clean
+        m = _TITLE_RE.match(c)
+        if m and len(c) == m.end():
+            for ln in self.lines[idx + 1 : idx + 4]:
+                if not ln.blank:
+                    return f"{c} {ln.clean}" if _is_upper(ln.clean) else c
+        return c
 
     def _name_follows(self, idx: int) -> bool:
         """A person's name within the next few non-blank lines (the end of a signature block)."""
@@ -540,8 +627,6 @@ class _Parser:
 
 def _restore_case(lowered: str) -> str:
     """Re-capitalise the province names and a few proper nouns after lower-casing an upper-case title."""
-    from rag.metadata import PROVINCES  # local import: metadata depends on this module
-
     out = lowered
     for name in (*PROVINCES, "Việt Nam", "Đảng", "Nhà nước", "Mặt trận Tổ quốc"):
         out = re.sub(re.escape(name.lower()), name, out)

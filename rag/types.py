@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 SECTION_SEP = " › "
 
-SectionKind = Literal["header", "preamble", "body", "annex", "recipients", "signature"]
+SectionKind = Literal["header", "preamble", "body", "annex", "recipients", "signature", "footnotes"]
 
 
 class DocumentMeta(BaseModel):
@@ -107,6 +107,8 @@ class DirectiveRecord(BaseModel):
     term: str | None = None  # "khóa XII"
     subject: str | None = None
     mentions: list[Mention] = Field(default_factory=list)
+    doc_id: str | None = None  # set when the document itself is ingested (not only cited)
+    title: str | None = None  # that document's title
 
 
 class Citation(BaseModel):
@@ -149,4 +151,5 @@ class IngestReport(BaseModel):
     chunks: int = 0
     directives: int = 0
     skipped: list[str] = Field(default_factory=list)  # "file: reason"
+    notes: list[str] = Field(default_factory=list)  # "file: 12 dòng bị ngắt đã nối lại; ..." (Vietnamese)
     seconds: float = 0.0

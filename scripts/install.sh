@@ -56,6 +56,30 @@ else
   $PIP install -q -e .
 fi
 
+# OCR of scanned PDFs (rag/ocr.py): Tesseract with its Vietnamese model, pdftoppm to render pages. Always wanted by
+# the product; without them a scanned PDF is refused with a clear message and the OCR tests are skipped.
+# --dev also wants the DejaVu fonts the tests draw generated PDFs with.
+APT_PKGS=""
+OCR_LANGS=$(tesseract --list-langs 2>/dev/null || true)
+if ! command -v pdftoppm >/dev/null 2>&1 || ! grep -qx vie <<<"$OCR_LANGS"; then
+  APT_PKGS="tesseract-ocr tesseract-ocr-vie poppler-utils"
+fi
+if [ "$DEV" = 1 ] && [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+  APT_PKGS="$APT_PKGS fonts-dejavu-core"
+fi
+if [ -n "$APT_PKGS" ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    # shellcheck disable=SC2086
+    if ! ($SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+          --no-install-recommends $APT_PKGS >/dev/null); then
+      echo "could not install$APT_PKGS: scanned PDFs will be refused, OCR/PDF tests skipped" >&2
+    fi
+  else
+    echo "apt-get unavailable, not installed:$APT_PKGS (scanned PDFs refused, OCR/PDF tests skipped)" >&2
+  fi
+fi
+
 if [ "$BROWSER" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
   if command -v apt-get >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

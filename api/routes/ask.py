@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from fastapi import APIRouter, Body, Request
 from fastapi.responses import Response
 
-from api.answering import answer_events, answer_once, check_question, open_answer
+from api.answering import answer_events, answer_once, check_question, open_answer, remember
 from api.deps import AssistantDep, QueueDep, ReaderDep, SettingsDep
 from api.queue import Ticket
-from api.schemas import AskRequest, ErrorResponse
+from api.schemas import AnswerOut, AskRequest, ErrorResponse
 from api.streaming import HEARTBEAT, EventStreamResponse, sse
 from rag.assistant import StreamEvent
-from rag.types import Answer
+from rag.types import Answer, ChatTurn
 
 router = APIRouter(prefix="/v1", tags=["Hỏi đáp"])
 
@@ -76,15 +77,26 @@ def encode_event(event: StreamEvent) -> bytes:
     return sse(event.type, event.model_dump(mode="json"))
 
 
-async def _frames(ticket: Ticket, events: Iterator[StreamEvent]) -> AsyncIterator[bytes]:
+def answer_json(answer: Answer, answer_id: str) -> dict[str, Any]:
+    """The answer as sent to clients: the Answer fields plus `answer_id` (for POST /v1/feedback)."""
+    return {**answer.model_dump(mode="json"), "answer_id": answer_id}
+
+
+async def _frames(
+    ticket: Ticket, events: Iterator[StreamEvent], request: Request, history: list[ChatTurn]
+) -> AsyncIterator[bytes]:
     yield HEARTBEAT  # headers and a first byte go out at once, even while queued
     async for event in answer_events(ticket, events):
+        if event is not None and event.type == "done" and event.answer is not None:
+            request.state.answer_mode = event.answer.mode
+            yield sse("done", answer_json(event.answer, remember(request, event.answer, history)))
+            continue
         yield HEARTBEAT if event is None else encode_event(event)
 
 
 @router.post(
     "/ask",
-    response_model=Answer,
+    response_model=AnswerOut,
     summary="Hỏi một câu, nhận câu trả lời có trích dẫn",
     responses={
         **ERRORS,
@@ -109,6 +121,8 @@ async def ask(
     request.state.log_question = body.question
     ticket, events = await open_answer(assistant, queue, body.question, body.history, body.top_k, body.filters)
     if wants_event_stream(request, body.stream):
-        return EventStreamResponse(_frames(ticket, events), on_close=ticket.release)
+        return EventStreamResponse(_frames(ticket, events, request, body.history), on_close=ticket.release)
     answer = await answer_once(ticket, events)
-    return Response(answer.model_dump_json(), media_type="application/json")
+    request.state.answer_mode = answer.mode
+    payload = answer_json(answer, remember(request, answer, body.history))
+    return Response(json.dumps(payload, ensure_ascii=False), media_type="application/json")

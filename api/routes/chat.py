@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Body, Request
 from fastapi.responses import Response
 
-from api.answering import answer_events, answer_once, check_question, open_answer
+from api.answering import answer_events, answer_once, check_question, open_answer, remember
 from api.deps import AssistantDep, QueueDep, ReaderDep, SettingsDep
 from api.queue import Ticket
 from api.routes.ask import ERRORS
@@ -67,7 +67,9 @@ def _chunk(cid: str, created: int, model: str, delta: dict[str, Any], finish: st
     return sse_data(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
 
 
-async def _openai_frames(ticket: Ticket, events: Iterator[StreamEvent], model: str) -> AsyncIterator[bytes]:
+async def _openai_frames(
+    ticket: Ticket, events: Iterator[StreamEvent], model: str, request: Request, history: list[ChatTurn]
+) -> AsyncIterator[bytes]:
     """OpenAI chunks. Draft tokens are not forwarded (a chat client cannot retract text): the verified
     answer is sent once checked, then its sources; heartbeats keep the connection alive meanwhile."""
     cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
@@ -77,6 +79,7 @@ async def _openai_frames(ticket: Ticket, events: Iterator[StreamEvent], model: s
             yield HEARTBEAT
         elif event.type == "done" and event.answer is not None:
             answer = event.answer
+            request.state.answer_mode = answer.mode
             yield _chunk(cid, created, model, {"content": answer.answer})
             cites = [c.model_dump(mode="json") for c in _citations(answer)]
             yield _chunk(
@@ -86,6 +89,7 @@ async def _openai_frames(ticket: Ticket, events: Iterator[StreamEvent], model: s
                 {"content": sources_block(answer)},
                 citations=cites,
                 refused=answer.refused,
+                answer_id=remember(request, answer, history),
             )
             yield _chunk(cid, created, model, {}, finish="stop")
         elif event.type == "error":
@@ -124,8 +128,11 @@ async def chat_completions(
     request.state.log_question = question
     ticket, events = await open_answer(assistant, queue, question, history, body.top_k, body.filters)
     if body.stream:
-        return EventStreamResponse(_openai_frames(ticket, events, body.model), on_close=ticket.release)
+        return EventStreamResponse(
+            _openai_frames(ticket, events, body.model, request, history), on_close=ticket.release
+        )
     answer = await answer_once(ticket, events)
+    request.state.answer_mode = answer.mode
     resp = ChatCompletionResponse(
         id=f"chatcmpl-{uuid.uuid4().hex}",
         created=int(time.time()),
@@ -133,5 +140,6 @@ async def chat_completions(
         choices=[ChatCompletionChoice(message=ChatCompletionMessage(content=answer.answer + sources_block(answer)))],
         citations=_citations(answer),
         refused=answer.refused,
+        answer_id=remember(request, answer, history),
     )
     return Response(resp.model_dump_json(), media_type="application/json")

@@ -14,8 +14,9 @@ from api.deps import AdminDep, AssistantDep, ReaderDep, SettingsDep
 from api.errors import PayloadTooLargeError
 from api.routes.ask import ERRORS
 from api.schemas import DocumentList, ErrorResponse, SectionText, UploadResult
-from rag.assistant import DocumentDetail
+from rag.assistant import DocumentDetail, content_holder
 from rag.errors import DocumentReadError, PlanbotError, UnsupportedDocumentError
+from rag.types import DocumentMeta, IngestReport
 
 logger = logging.getLogger("planbot.api")
 
@@ -59,6 +60,12 @@ def get_section(
     return SectionText(doc_id=doc_id, section_id=section_id, text=assistant.get_section_text(doc_id, section_id))
 
 
+def duplicate_message(filename: str, holder: DocumentMeta) -> str:
+    """Vietnamese: this content is already indexed as `holder`."""
+    return (f"Nội dung tệp «{filename}» đã có trong hệ thống: tài liệu «{holder.doc_id}» (tệp «{holder.filename}»). "
+            "Không nạp thêm bản trùng.")
+
+
 def safe_filename(name: str | None) -> str:
     """The base name of an uploaded file (no directories), or raise a 422."""
     base = PurePosixPath((name or "").replace("\\", "/")).name.strip()
@@ -79,15 +86,18 @@ def safe_filename(name: str | None) -> str:
         403: {"model": ErrorResponse, "description": "Cần khóa quản trị"},
         413: {"model": ErrorResponse, "description": "Tệp quá lớn"},
         415: {"model": ErrorResponse, "description": "Định dạng không hỗ trợ"},
+        200: {"model": UploadResult, "description": "Nội dung đã có sẵn (không nạp lại)"},
     },
 )
 async def upload_document(
     principal: AdminDep,
     assistant: AssistantDep,
     settings: SettingsDep,
+    response: Response,
     file: Annotated[UploadFile, File(description="Tệp kế hoạch: .txt, .md, .docx hoặc .pdf")],
 ) -> UploadResult:
-    """Ingest one file (replaces a document with the same content or name); needs an admin key."""
+    """Ingest one file; needs an admin key. 201 when added or replaced (same name, new content); 200 with
+    `already_present: true` and the holding document when the same content is already indexed."""
     filename = safe_filename(file.filename)
     if PurePosixPath(filename).suffix.lower() not in ALLOWED_SUFFIXES:
         raise UnsupportedDocumentError(f"upload {filename!r}")
@@ -99,6 +109,13 @@ async def upload_document(
         )
     if not data.strip():
         raise DocumentReadError(f"empty upload {filename!r}")
+    digest = hashlib.sha256(data).hexdigest()
+    docs = await anyio.to_thread.run_sync(assistant.list_documents)
+    holder = content_holder(docs, filename, data)
+    if holder is not None:  # the same content under another name: not indexed twice (answers would cite it twice)
+        response.status_code = 200
+        return UploadResult(report=IngestReport(documents=len(docs), unchanged=1), document=holder,
+                            already_present=True, message=duplicate_message(filename, holder))
     try:
         report = await anyio.to_thread.run_sync(assistant.ingest_bytes, filename, data)
     except PlanbotError:
@@ -108,11 +125,12 @@ async def upload_document(
         raise DocumentReadError(f"unreadable upload {filename!r}") from exc
     if report.skipped and not (report.added or report.replaced or report.unchanged):
         raise DocumentReadError(f"upload skipped: {report.skipped}")
-    digest = hashlib.sha256(data).hexdigest()
     docs = await anyio.to_thread.run_sync(assistant.list_documents)
-    document = next((d for d in docs if d.sha256 == digest), None)
-    if document is None:
-        document = next((d for d in docs if d.filename == filename), None)
+    document = next((d for d in docs if d.filename == filename and d.sha256 == digest), None)
+    if report.unchanged:
+        response.status_code = 200
+        return UploadResult(report=report, document=document, already_present=True,
+                            message=f"Tệp «{filename}» đã có trong hệ thống với cùng nội dung.")
     return UploadResult(report=report, document=document)
 
 

@@ -162,8 +162,84 @@
       renderSources(ui.sources, answer.citations, "Nguồn");
     }
     renderDirectivesInline(ui.node, answer.directives);
+    if (answer.answer_id) { renderFeedback(ui.node, answer.answer_id); }
     history.push({ role: "assistant", content: answer.answer });
     scrollDown();
+  }
+
+  // --- feedback: 👍/👎 under every answer, then an optional comment ------------------------------------
+  async function sendFeedback(answerId, rating, comment) {
+    var body = { answer_id: answerId, rating: rating,
+                 channel: document.body.classList.contains("embed") ? "widget" : "web" };
+    if (comment) { body.comment = comment; }
+    var resp = await fetch("v1/feedback", {
+      method: "POST",
+      headers: headers({ "Content-Type": "application/json" }),
+      body: JSON.stringify(body),
+    });
+    if (!resp.ok) { throw new Error(await errorMessage(resp)); }
+    return resp.json();
+  }
+
+  function renderFeedback(msgNode, answerId) {
+    var box = el("div", "feedback");
+    var label = el("span", "feedback-label", "Câu trả lời có hữu ích không?");
+    var up = el("button", "vote up", "👍 Hữu ích");
+    var down = el("button", "vote down", "👎 Chưa đúng");
+    up.type = down.type = "button";
+    up.title = "Hữu ích";
+    down.title = "Chưa đúng / chưa đủ";
+    up.setAttribute("aria-label", "Hữu ích");
+    down.setAttribute("aria-label", "Chưa đúng hoặc chưa đủ");
+    var status = el("span", "feedback-status");
+    var form = el("form", "feedback-comment");
+    form.hidden = true;
+    var input = el("textarea");
+    input.rows = 2;
+    input.maxLength = 2000;
+    input.placeholder = "Góp ý thêm (không bắt buộc): câu trả lời đúng là gì, thiếu ý nào…";
+    var submit = el("button", "secondary", "Gửi góp ý");
+    submit.type = "submit";
+    form.appendChild(input);
+    form.appendChild(submit);
+    var rating = null;
+
+    async function vote(which) {
+      rating = which;
+      up.classList.toggle("chosen", which === "up");
+      down.classList.toggle("chosen", which === "down");
+      try {
+        await sendFeedback(answerId, which);
+        status.textContent = "Cảm ơn bạn đã đánh giá.";
+        form.hidden = false;
+        if (which === "down") { input.focus(); }
+      } catch (e) {
+        status.textContent = e.message || "Không gửi được đánh giá.";
+      }
+    }
+    up.addEventListener("click", function () { vote("up"); });
+    down.addEventListener("click", function () { vote("down"); });
+    form.addEventListener("submit", async function (ev) {
+      ev.preventDefault();
+      var text = input.value.trim();
+      if (!text || !rating) { return; }
+      submit.disabled = true;
+      try {
+        await sendFeedback(answerId, rating, text);
+        form.hidden = true;
+        status.textContent = "Đã nhận góp ý. Cảm ơn bạn!";
+      } catch (e) {
+        status.textContent = e.message || "Không gửi được góp ý.";
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    box.appendChild(label);
+    box.appendChild(up);
+    box.appendChild(down);
+    box.appendChild(status);
+    box.appendChild(form);
+    msgNode.appendChild(box);
   }
 
   function fail(ui, message) {

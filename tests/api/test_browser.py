@@ -85,6 +85,17 @@ def test_ask_stream_and_open_citation(
     source.locator(".more button").click()
     page.wait_for_selector('details.source[data-n="1"] .fulltext')
     assert source.locator(".fulltext").inner_text().startswith("I. MỤC ĐÍCH")
+    # 👎 under the answer, then a comment: stored with the question and the answer.
+    page.click(".msg.bot .feedback .vote.down")
+    page.wait_for_selector(".msg.bot .feedback-comment:not([hidden]) textarea")
+    page.fill(".msg.bot .feedback-comment textarea", "Thiếu phần tuyên truyền trên mạng xã hội.")
+    page.click(".msg.bot .feedback-comment button[type=submit]")
+    sync_api.expect(page.locator(".msg.bot .feedback-status")).to_have_text("Đã nhận góp ý. Cảm ơn bạn!")
+    assert not page.is_visible(".msg.bot .feedback-comment")
+    stored = server.app.state.feedback_store.list()
+    assert len(stored) == 1 and stored[0].rating == "down" and stored[0].channel == "web"
+    assert stored[0].comment == "Thiếu phần tuyên truyền trên mạng xã hội."
+    assert stored[0].answered.question == "Mục đích xây dựng Đảng của kế hoạch là gì?"
     page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
 
     # A question the plans do not answer shows the "Không tìm thấy" box.
@@ -129,6 +140,8 @@ def test_widget_embeds_the_chat(
             _use_widget(browser, f"http://127.0.0.1:{portal_server.server_address[1]}/portal.html", tmp_path)
         finally:
             portal_server.shutdown()
+    stored = server.app.state.feedback_store.list()
+    assert [(f.rating, f.channel) for f in stored] == [("up", "widget")]
 
 
 def _use_widget(browser, url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -141,4 +154,44 @@ def _use_widget(browser, url: str, tmp_path: Path) -> None:  # type: ignore[no-u
     frame.locator("#ask-button").click()
     frame.locator(".msg.bot:not(.pending) .cite-ref").first.wait_for()
     assert frame.locator(".msg.bot .answer").inner_text().startswith("Theo các")
+    frame.locator(".msg.bot .feedback .vote.up").click()
+    sync_api.expect(frame.locator(".msg.bot .feedback-status")).to_have_text("Cảm ơn bạn đã đánh giá.")
     page.screenshot(path=str(tmp_path / "widget.png"))
+
+
+def test_api_docs_render_with_networking_off(
+    browser: Any,
+    serve: Callable[..., LiveServer],
+    fake: FakeAssistant,
+    tmp_path: Path,
+) -> None:
+    server = serve(fake)
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    external: list[str] = []
+
+    def only_this_server(route: Any) -> None:  # the intranet case: anything else is unreachable
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    context.route("**/*", only_this_server)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(server.url + "/docs")
+    page.wait_for_selector(".swagger-ui .opblock-summary-path")
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any("/v1/ask" in p for p in paths) and any("/v1/models" in p for p in paths)
+    assert "Trợ lý Kế hoạch API" in page.inner_text(".swagger-ui .info .title")
+    assert page.is_visible(".swagger-ui .auth-wrapper .authorize")  # keys can be entered to try the calls
+    page.screenshot(path=str(tmp_path / "docs.png"), full_page=False)
+
+    page.goto(server.url + "/redoc")
+    page.wait_for_selector("redoc h1, .api-info h1, h1", timeout=20000)
+    sync_api.expect(page.locator("h1").first).to_contain_text("Trợ lý Kế hoạch API")
+    page.screenshot(path=str(tmp_path / "redoc.png"), full_page=False)
+    context.close()
+    assert errors == []
+    assert external == []

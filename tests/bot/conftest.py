@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import itertools
 import json
 import re
@@ -26,7 +27,7 @@ from rag.assistant import StreamEvent
 from rag.config import Settings
 from rag.errors import BackendError, BusyError, InvalidInputError
 from rag.text import fold
-from rag.types import Answer, ChatTurn, Citation, DirectiveRecord, IngestReport, Mention
+from rag.types import Answer, ChatTurn, Citation, DirectiveRecord, DocumentMeta, IngestReport, Mention
 
 TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuvwxyz"
 BOT_ID = 123456
@@ -209,9 +210,11 @@ class FakeBotApi:
             "from": self._bot_user(),
             "text": params["text"],
         }
-        if params.get("reply_markup"):
-            message["reply_markup"] = params["reply_markup"]
+        markup = params.get("reply_markup")
+        if markup and "inline_keyboard" in markup:
+            message["reply_markup"] = markup
         self.messages[(chat_id, message["message_id"])] = message
+        # Like Telegram: a Message carries inline keyboards only (a ForceReply is a request, not part of it)
         return message
 
     async def _api_editMessageText(self, params: dict[str, Any]) -> Any:
@@ -497,6 +500,12 @@ class FakeAssistant:
         """Records whose number digits and type letters all appear in the query."""
         q = fold(query).replace(" ", "")
         return [d for d in DIRECTIVES if re.sub(r"\D", "", d.number) in q and ("nq" in q)]
+
+    def list_documents(self) -> list[DocumentMeta]:
+        """One document per doc id of SECTIONS, with a content hash (what feedback records as the version)."""
+        titles = {doc_id: section["title"] for (doc_id, _), section in SECTIONS.items()}
+        return [DocumentMeta(doc_id=doc_id, title=title, filename=f"{doc_id}.txt",
+                             sha256=hashlib.sha256(doc_id.encode()).hexdigest()) for doc_id, title in titles.items()]
 
     def get_section_text(self, doc_id: str, section_id: str) -> str:
         self.section_requests.append((doc_id, section_id))

@@ -411,6 +411,16 @@ def test_admin_uploads_a_document(run_bot: Any) -> None:
         assert h.assistant.ingested == [("ke-hoach-moi.txt", data)]
         assert h.api.of("getFile")[0].params["file_id"] == "doc1"
 
+        # the content of an indexed document under another name: reported, not indexed twice
+        copy = b"ke-hoach-a"  # the fake's documents hash their id
+        h.api.files["doc3"] = copy
+        dup = h.api.new_message(None, user_id=ADMIN, document={**document, "file_id": "doc3",
+                                                               "file_name": "ban-sao.txt", "file_size": len(copy)})
+        h.api.push({"message": dup})
+        said = await reply_text_to(h.api, ADMIN, dup["message_id"], "đã có trong hệ thống")
+        assert "ke-hoach-a" in said["text"] and "ban-sao.txt" in said["text"]
+        assert len(h.assistant.ingested) == 1
+
         bad = h.api.new_message(None, user_id=ADMIN, document={**document, "file_name": "virus.exe"})
         h.api.push({"message": bad})
         await reply_text_to(h.api, ADMIN, bad["message_id"], UnsupportedDocumentError.user_message)

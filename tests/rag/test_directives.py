@@ -412,11 +412,14 @@ def test_lookup_forms(full_registry: DirectiveRegistry, query: str, first: str) 
 def test_lookup_ambiguous_returns_all_candidates_best_first(full_registry: DirectiveRegistry) -> None:
     ids = [r.directive_id for r in full_registry.lookup("nq 18")]
     assert sorted(ids) == ["18-nq-tw@2017-10-25", "18-nq-tw@2022-06-16"]
-    # Matching type first, then the same number with another type.
+    # The type typed decides: never the same number with another type.
     ids = [r.directive_id for r in full_registry.lookup("Kết luận 21")]
-    assert ids == ["21-kl-tw@2021-10-25", "21-nq-tw@2022-06-16"]
+    assert ids == ["21-kl-tw@2021-10-25"]
     ids = [r.directive_id for r in full_registry.lookup("nq 35")]
-    assert ids == ["35-nq-tw@2018-10-22", "35-ctr-tu@2023-03-24"]
+    assert ids == ["35-nq-tw@2018-10-22"]
+    # No type typed: every candidate of that number.
+    ids = [r.directive_id for r in full_registry.lookup("văn bản số 21")]
+    assert sorted(ids) == ["21-kl-tw@2021-10-25", "21-nq-tw@2022-06-16"]
     # A full number only matches that number.
     assert [r.directive_id for r in full_registry.lookup("35-NQ/TW")] == ["35-nq-tw@2018-10-22"]
     assert len(full_registry.lookup("nq 18", limit=1)) == 1

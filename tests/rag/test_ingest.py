@@ -272,6 +272,58 @@ def test_ingest_bytes_rejects_bad_uploads_and_writes_nothing(
     assert assistant.catalog.generation() == 0
 
 
+def failing_metadata_for(name_part: str) -> Callable[..., DocumentMeta]:
+    """extract_metadata that raises (a bug stand-in) for files whose name contains `name_part`."""
+    from rag.metadata import extract_metadata
+
+    def extract(text: str, root: Section, *, doc_id: str, filename: str) -> DocumentMeta:
+        if name_part in filename:
+            raise ValueError("substring not found")
+        return extract_metadata(text, root, doc_id=doc_id, filename=filename)
+
+    return extract
+
+
+def test_a_document_that_breaks_the_parser_is_skipped_and_the_others_ingest(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr("rag.parsing.extract_metadata", failing_metadata_for("lai-chau"))
+    assistant = make_assistant(data_dir)
+    report = assistant.ingest([corpus_file("lai-chau"), corpus_file("hoa-binh")])
+    assert report.added == 1 and report.documents == 1
+    assert len(report.skipped) == 1
+    assert corpus_file("lai-chau").name in report.skipped[0]
+    assert "Không phân tích được tệp" in report.skipped[0]  # Vietnamese, for users
+    assert "substring not found" in caplog.text and "Traceback" in caplog.text  # reason + traceback in the log
+    assert [m.doc_id for m in assistant.list_documents()] == [HB]
+
+
+def test_an_upload_that_breaks_the_parser_is_a_planbot_error_and_writes_nothing(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("rag.parsing.extract_metadata", failing_metadata_for("Kế hoạch"))
+    assistant = make_assistant(data_dir)
+    with pytest.raises(DocumentReadError) as info:
+        assistant.ingest_bytes("Kế hoạch.txt", corpus_file("lai-chau").read_bytes())
+    assert isinstance(info.value, InvalidInputError)  # the API answers 422
+    assert "Không phân tích được tệp «Kế hoạch.txt»" in info.value.user_message  # the user's own file name
+    assert not (data_dir / "uploads").exists()
+    assert assistant.list_documents() == []
+
+
+def test_ingest_report_carries_normalisation_notes(data_dir: Path, tmp_path: Path) -> None:
+    src = tmp_path / "ke-hoach-ngat-dong.md"
+    src.write_text(
+        "**KẾ HOẠCH**\n\nTUYÊN TRUYỀN PHÒNG CHỐNG\nTHIÊN TAI NĂM 2025\n\n**I. MỤC ĐÍCH,\nYÊU CẦU**\n\n"
+        "Nâng cao nhận thức của người dân về phòng\nchống lũ quét và sạt lở đất.\n\n- 2 -\n",
+        encoding="utf-8",
+    )
+    report = make_assistant(data_dir).ingest([src])
+    assert report.added == 1
+    assert len(report.notes) == 1 and report.notes[0].startswith("ke-hoach-ngat-dong.md: ")
+    assert "1 dòng số trang đã bỏ" in report.notes[0] and "dòng bị ngắt đã nối lại" in report.notes[0]
+
+
 def test_upload_at_the_size_limit_is_accepted(tmp_path: Path) -> None:
     text = "KẾ HOẠCH\nTuyên truyền phòng cháy chữa cháy\n\nI. NỘI DUNG\nDiễn tập phương án chữa cháy.\n"
     data = text.encode("utf-8")

@@ -39,16 +39,18 @@ def test_streaming_completion(oa: Any) -> None:
         stream=True,
         messages=[{"role": "system", "content": "Trả lời ngắn."}, {"role": "user", "content": QUESTION}],
     )
-    parts, citations, finish = [], None, None
+    parts, citations, finish, answer_id = [], None, None, None
     for chunk in stream:
         delta = chunk.choices[0].delta
         parts.append(delta.content or "")
         citations = (chunk.model_extra or {}).get("citations", citations)
+        answer_id = (chunk.model_extra or {}).get("answer_id") or answer_id
         finish = chunk.choices[0].finish_reason or finish
     text = "".join(parts)
     assert finish == "stop"
     assert citations
     assert "Nguồn:" in text and "[1]" in text
+    assert answer_id  # to rate the answer with POST /v1/feedback
 
 
 def test_history_comes_from_earlier_messages(oa: Any, fake: FakeAssistant) -> None:
@@ -84,3 +86,23 @@ def test_empty_messages_is_422(client: httpx.Client) -> None:
     r = client.post("/v1/chat/completions", json={"model": "x", "messages": []})
     assert r.status_code == 422
     assert r.json()["error"]["message"]
+
+
+def test_models_list_and_retrieve(oa: Any) -> None:
+    models = oa.models.list()
+    ids = [m.id for m in models.data]
+    assert ids == ["planbot"]
+    card = oa.models.retrieve("planbot")
+    assert card.id == "planbot" and card.object == "model" and card.owned_by and card.created > 0
+    with pytest.raises(openai.NotFoundError) as info:
+        oa.models.retrieve("gpt-4o")
+    assert "planbot" in str(info.value)
+    # the listed id is the one a front-end then chats with
+    resp = oa.chat.completions.create(model=ids[0], messages=[{"role": "user", "content": QUESTION}])
+    assert resp.model == "planbot" and (resp.model_extra or {})["citations"]
+
+
+def test_models_need_a_key(oa: Any) -> None:
+    bad = openai.OpenAI(base_url=str(oa.base_url), api_key="sai-khoa", max_retries=0)
+    with pytest.raises(openai.AuthenticationError):
+        bad.models.list()
