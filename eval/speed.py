@@ -289,13 +289,15 @@ def _chunk_texts(settings: Settings, limit: int) -> list[str]:
 
 
 def run_speed(settings: Settings, *, quick: bool = False, out_dir: Path | None = None,
-              reuse_data: bool = False, share_sets: Sequence[tuple[Path, Path]] = (),
+              reuse_data: bool = False, share_sets: Sequence[tuple[Path, Path | None]] = (),
               show: bool = True) -> dict[str, Any]:
     """Measure everything in the module docstring; write <date>-speed.json and .md; return the results.
 
     quick: 2 questions per pair, 16 texts x batch (1, 16) x threads (1, 2) for embeddings (~3 min quiet);
     otherwise 6 questions and 48 texts x batch (1, 8, 32) (~10 min quiet). reuse_data: use the already
     ingested settings.data_dir instead of a cold ingest of settings.corpus_dir into a temporary one.
+    share_sets: more (dataset, ingested data dir holding its corpus) pairs for the model-share table, e.g.
+    eval/datasets/extra.jsonl over a data dir with corpus/ + ../shared/corpus-extra/docs ingested.
     """
     from rag.llm.assets import ensure_model
     from rag.llm.llamacpp import LlamaCppGenerator
@@ -327,15 +329,12 @@ def run_speed(settings: Settings, *, quick: bool = False, out_dir: Path | None =
         def tokens_of(messages: list[dict[str, str]]) -> int:
             return len(chat_prompt_tokens(llm, messages))
 
-        sets = [(DEV_SET, settings.corpus_dir), *share_sets]
         results["model_share"] = {}
-        for dataset, corpus in sets:
-            if corpus.resolve() != settings.corpus_dir.resolve():
-                results["model_share"][_display(dataset)] = {"skipped": f"needs {corpus} ingested (run with "
-                                                        "PLANBOT_CORPUS_DIR set to it)"}
-                continue
+        for dataset, data_dir in [(DEV_SET, None), *share_sets]:
             log.info("model share: %s", dataset)
-            captured = capture(work, dataset_items(dataset))
+            where = work if data_dir is None else settings.model_copy(
+                update={"data_dir": data_dir, "chroma_url": None, "embed_cache_path": None})
+            captured = capture(where, dataset_items(dataset))
             results["model_share"][_display(dataset)] = model_share(captured, tokens_of)
 
         n = 2 if quick else 6
@@ -379,13 +378,13 @@ def run_speed(settings: Settings, *, quick: bool = False, out_dir: Path | None =
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """`python -m eval.speed [--quick] [--reuse-data] [--share DATASET=CORPUS_DIR]... [--out-dir DIR]`."""
+    """`python -m eval.speed [--quick] [--reuse-data] [--share DATASET=DATA_DIR]... [--out-dir DIR]`."""
     parser = argparse.ArgumentParser(description="Speed of the model path on this CPU (issue #12).")
     parser.add_argument("--quick", action="store_true", help="2 questions per pair, fewer embedding probes")
     parser.add_argument("--reuse-data", action="store_true", help="use the ingested PLANBOT_DATA_DIR as is")
-    parser.add_argument("--share", action="append", default=[], metavar="DATASET=CORPUS_DIR",
-                        help="another question set for the model-share table (its corpus must be the one "
-                             "ingested)")
+    parser.add_argument("--share", action="append", default=[], metavar="DATASET=DATA_DIR",
+                        help="another question set for the model-share table, over a data dir where its "
+                             "corpus is already ingested")
     parser.add_argument("--out-dir", type=Path, default=None)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
