@@ -747,6 +747,9 @@ def run_bench(
             results["synthetic"] = _measure_synthetic(settings, work, sources, assistant, per_chunk,
                                                       synthetic_chunks, synthetic_budget_s, questions)
     results["machine"]["load_avg_end"] = list(os.getloadavg())
+    from eval.speed import cpu_info  # eval.speed imports this module
+
+    results["machine"]["cpu"] = cpu_info()
     save()
     if show:
         print_bench(results)

@@ -11,23 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from rag.llm.llamacpp import load_llama
+from rag.llm.textstream import chat_prompt_tokens
 
 
 def _prompt_tokens(llm: Any, messages: list[dict[str, str]]) -> list[int]:
     """Tokens of the chat prompt built from the GGUF's own template, as create_chat_completion builds it."""
-    from llama_cpp import llama_chat_format
-
-    template = llm.metadata.get("tokenizer.chat_template")
-    if not template:
-        raise ValueError("the model has no chat template in its GGUF metadata")
-    eos_id, bos_id = llm.token_eos(), llm.token_bos()
-    eos = llm.detokenize([eos_id], special=True).decode("utf-8", "replace") if eos_id != -1 else ""
-    bos = llm.detokenize([bos_id], special=True).decode("utf-8", "replace") if bos_id != -1 else ""
-    formatter: Any = llama_chat_format.Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)
-    result = formatter(messages=messages)
-    prompt = result.prompt.encode("utf-8")
-    tokens: list[int] = llm.tokenize(prompt, add_bos=not result.added_special, special=True)
-    return tokens
+    return chat_prompt_tokens(llm, messages)
 
 
 def raw_llamacpp_tokens_per_second(

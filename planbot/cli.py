@@ -230,8 +230,15 @@ def bench(
     real_corpus: Annotated[bool, typer.Option("--real-corpus", help="Đo trên corpus/ + 43 tài liệu thật.")] = False,
     extra_dir: Annotated[Path | None, typer.Option("--extra-dir", help="Thư mục tài liệu thật.")] = None,
     embed_cache: Annotated[Path | None, typer.Option("--embed-cache", help="Dùng lại bộ đệm vector.")] = None,
+    speed: Annotated[bool, typer.Option("--speed", help="Chỉ đo tốc độ đường mô hình (CPU, từng kỹ thuật "
+                                        "bật/tắt, nhúng); --quick: bản rút gọn.")] = False,
 ) -> None:
     """Đo tốc độ và bộ nhớ trên máy này."""
+    if speed:
+        from eval.speed import run_speed
+
+        run_speed(_settings(), quick=quick)
+        return
     if real_corpus:
         from eval.realbench import print_real_bench, run_real_bench
         from eval.sets import MissingCorpus

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     embed_model: str = "multilingual-e5-small"
     embed_api_key: SecretStr | None = None
     embed_threads: int | None = None
+    embed_batch_size: int = Field(default=32, ge=1, le=4096)  # passages per embedder call (progress granularity)
     embed_cache_path: Path | None = None  # default: <data_dir>/embeddings.sqlite3
 
     # Generation
@@ -58,6 +59,14 @@ class Settings(BaseSettings):
     llm_max_tokens: int = 220
     llm_temperature: float = 0.0
     llm_timeout_s: float = 120.0
+    # Prompt-lookup decoding on the llama.cpp greedy path (rag/llm/speculative.py): draft up to
+    # llm_lookup_tokens tokens that followed the last ≤ llm_lookup_ngram tokens earlier in the prompt.
+    # Off by default: on the 2-core AMD EPYC (Zen 4) box a batched verify step cost several single decodes
+    # and about a quarter of the draft tokens were accepted (eval/REPORT.md, `planbot bench --speed`).
+    llm_fast_path: bool = True  # greedy requests through rag/llm/speculative.py (False: create_chat_completion)
+    llm_prompt_lookup: bool = False
+    llm_lookup_ngram: int = Field(default=3, ge=1, le=8)
+    llm_lookup_tokens: int = Field(default=4, ge=1, le=32)
 
     # Retrieval / answering
     top_k: int = 6

