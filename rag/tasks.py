@@ -1,0 +1,310 @@
+"""Who does what by when: per plan, agency → duties (verbatim sentences), deadlines, reports owed.
+
+Computed on demand from a document's section tree (as the catalog keeps it), cached per (doc_id, version);
+nothing is stored. The words it looks for are data in `rag.lexicon.tasks`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import threading
+from collections.abc import Sequence
+
+from pydantic import BaseModel, Field
+
+from rag.directives.sentences import split_sentences
+from rag.lexicon import tasks as lx
+from rag.text import fold, strip_diacritics
+from rag.types import SECTION_SEP, DocumentMeta, Section
+
+_NUMBERING = re.compile(r"^\s*(?:(?:Chương|Điều|Mục)\s+[\dIVXLC]+[.:]?|[IVXLC]+\s*[.\-–)]|\d+(?:\.\d+)*\s*[.)]"
+                        r"|[a-zđ]\s*\))\s*", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:[-+•*–]|\d+(?:\.\d+)*\s*[.)]|[a-zđ]\s*\))\s*", re.IGNORECASE)
+
+
+class Deadline(BaseModel):
+    """A time phrase as written, and its normalised form: a date range and/or a recurrence."""
+
+    phrase: str  # verbatim, as in the sentence
+    kind: str  # before | on | quarter | month | monthly_day | half_year | yearly | quarterly | monthly | periodic
+    start: str | None = None  # ISO date the range starts (quarter, month)
+    end: str | None = None  # ISO date it must be done by
+    recurrence: str | None = None  # "monthly", "quarterly", "half_yearly", "yearly", "periodic"
+
+
+class Report(BaseModel):
+    to: str | None = None  # "UBND tỉnh"
+    via: str | None = None  # "qua Sở Văn hóa, Thể thao và Du lịch"
+    sentence: str
+
+
+class Duty(BaseModel):
+    text: str  # verbatim sentence
+    section_id: str
+    section_path: str
+    deadlines: list[Deadline] = Field(default_factory=list)
+    report: Report | None = None
+
+
+class AgencyTasks(BaseModel):
+    agency: str
+    section_id: str
+    section_path: str
+    duties: list[Duty] = Field(default_factory=list)
+
+
+class PlanTasks(BaseModel):
+    doc_id: str
+    doc_title: str
+    version: str = ""
+    agencies: list[AgencyTasks] = Field(default_factory=list)
+
+    def deadlines(self) -> list[tuple[AgencyTasks, Duty, Deadline]]:
+        return [(a, d, x) for a in self.agencies for d in a.duties for x in d.deadlines]
+
+
+def aligned_fold(text: str) -> str:
+    """A folded view of `text` with the same length, so a match's offsets quote the original verbatim."""
+    folded = strip_diacritics(text).lower()
+    if len(folded) == len(text):
+        return folded
+    return "".join((strip_diacritics(ch).lower() or " ")[:1] for ch in text)
+
+
+# ---------------------------------------------------------------------------------------------- deadlines
+def _year(raw: str | None, default: int | None) -> int | None:
+    return int(raw) if raw else default
+
+
+def _iso(y: int | None, m: int, d: int) -> str | None:
+    if y is None:
+        return None
+    try:
+        return dt.date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def _month_end(y: int | None, m: int) -> str | None:
+    if y is None or not 1 <= m <= 12:
+        return None
+    return dt.date(y, m, calendar.monthrange(y, m)[1]).isoformat()
+
+
+def find_deadlines(sentence: str, year: int | None = None) -> list[Deadline]:
+    """Deadline phrases of a sentence, normalised; `year` (the plan's) fills in dates written without one."""
+    folded = aligned_fold(sentence)
+    out: list[Deadline] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in lx.DEADLINE_PATTERNS:
+        for m in pattern.finditer(folded):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            phrase = sentence[m.start():m.end()]
+            g = m.groupdict()
+            item = Deadline(phrase=phrase, kind=kind)
+            if kind in ("before", "on"):
+                y = _year(g.get("y"), year)
+                item.end = _iso(y, int(g["m"]), int(g["d"]))
+                if kind == "on":
+                    item.start = item.end
+            elif kind == "quarter":
+                y, q = _year(g.get("y"), year), lx.QUARTERS[g["q"]]
+                item.start = _iso(y, 3 * q - 2, 1)
+                item.end = _month_end(y, 3 * q)
+            elif kind == "month":
+                y, month = _year(g.get("y"), year), int(g["m"])
+                if "truoc" in m.group(0):
+                    item.end = _iso(y, month, 1) if 1 <= month <= 12 else None
+                    item.kind = "before"
+                else:
+                    item.start = _iso(y, month, 1) if 1 <= month <= 12 else None
+                    item.end = _month_end(y, month)
+            elif kind == "monthly_day":
+                item.recurrence = "monthly"
+            else:
+                item.recurrence = {"half_year": "half_yearly"}.get(kind, kind)
+            out.append(item)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- reports
+def find_report(sentence: str) -> Report | None:
+    """The report a sentence asks for, and to whom ("báo cáo UBND tỉnh (qua Sở …)")."""
+    folded = aligned_fold(sentence)
+    if not lx.REPORT_WORD.search(folded):
+        return None
+    m = lx.REPORT_TO.search(folded) or lx.REPORT_DIRECT.search(folded)
+    if m is None:
+        return Report(sentence=sentence)
+
+    def span(name: str) -> str | None:
+        if m.group(name) is None:
+            return None
+        return sentence[m.start(name):m.end(name)].strip(" ,")
+
+    to = span("to")
+    if to:
+        folded_to = aligned_fold(to)
+        cuts = [folded_to.find(" " + w) for w in lx.REPORT_TO_END if folded_to.find(" " + w) > 0]
+        if cuts:
+            to = to[:min(cuts)].strip(" ,")
+    if to and not any(aligned_fold(to).startswith(s + " ") or fold(to) == s for s in lx.AGENCY_STARTS):
+        to = None  # "báo cáo về tiến độ …": a subject, not a recipient
+    return Report(to=to, via=span("via"), sentence=sentence)
+
+
+# ---------------------------------------------------------------------------------------------- agencies
+def _starts(folded: str, words: Sequence[str]) -> str | None:
+    for w in sorted(words, key=len, reverse=True):
+        if folded == w or folded.startswith(w + " ") or folded.startswith(w + ","):
+            return w
+    return None
+
+
+def split_agency(line: str) -> tuple[str, str] | None:
+    """(agency, rest) of a subsection's first line ("6. Sở Văn hóa …: Chủ trì …"), or None when no agency."""
+    text = _NUMBERING.sub("", line.strip(), count=1).strip().strip("*").strip()
+    folded = aligned_fold(text)
+    prefix = _starts(folded, lx.AGENCY_PREFIXES)
+    if prefix:
+        text, folded = text[len(prefix):].lstrip(" :"), folded[len(prefix):].lstrip(" :")
+    if not _starts(folded, lx.AGENCY_STARTS):
+        return None
+    cut = len(text)
+    colon = text.find(":")
+    if 0 < colon < 200:
+        cut = colon
+    elif len(text) > 150 or text.rstrip().endswith((".", ";")):
+        for verb in lx.DUTY_VERBS:
+            for m in re.finditer(r"\s" + re.escape(verb) + r"\b", folded):
+                before = folded[:m.start()].rsplit(" ", 1)[-1]
+                if 3 < m.start() < cut and before not in lx.NAME_GLUE:
+                    cut = m.start()
+                    break
+        if cut == len(text):
+            return None
+    agency = text[:cut].strip(" .,;:-")
+    if not agency or len(agency) > 200:
+        return None
+    return agency, text[cut:].lstrip(" :")
+
+
+def _is_task_section(section: Section) -> bool:
+    label = fold(_NUMBERING.sub("", section.heading).strip(" .:"))
+    return any(label.startswith(h) or f" {h}" in f" {label}" for h in lx.TASK_HEADINGS) and len(label) < 80
+
+
+def _sentences(text: str) -> list[str]:
+    out = []
+    for sentence in split_sentences(text):
+        sentence = _BULLET.sub("", sentence, count=1).strip()
+        if sentence and len(sentence) > 3 and not _starts(fold(sentence), lx.CLOSING_STARTS):
+            out.append(sentence)
+    return out
+
+
+def _duties(node: Section, first_text: str, year: int | None) -> list[Duty]:
+    path = SECTION_SEP.join(node.path)
+    out = [_duty(s, node.section_id, path, year) for s in _sentences(first_text)]
+    for child in node.children:
+        own = child.text
+        out.extend(_duties(child, own, year))
+    return out
+
+
+def _duty(sentence: str, section_id: str, path: str, year: int | None) -> Duty:
+    return Duty(text=sentence, section_id=section_id, section_path=path, deadlines=find_deadlines(sentence, year),
+                report=find_report(sentence))
+
+
+def _agency_of(section: Section) -> tuple[str, str] | None:
+    lines = [ln for ln in section.text.split("\n") if ln.strip()]
+    if not lines:
+        return None
+    found = split_agency(lines[0])
+    if found is None:
+        return None
+    agency, rest = found
+    return agency, "\n".join([rest, *lines[1:]])
+
+
+def extract_tasks(meta: DocumentMeta, tree: Section, version: str = "") -> PlanTasks:
+    """The plan's agencies and their duties, from its implementation sections (body only, annexes included)."""
+    year = meta.year
+    plan = PlanTasks(doc_id=meta.doc_id, doc_title=meta.title, version=version)
+    by_name: dict[str, AgencyTasks] = {}
+
+    def visit(node: Section) -> None:
+        for child in node.children:
+            if child.kind not in ("body", "annex"):
+                continue
+            if _is_task_section(child):
+                collect(child)
+            else:
+                visit(child)
+
+    def collect(section: Section) -> None:
+        for child in section.children:
+            found = _agency_of(child)
+            if found is None:
+                if _is_task_section(child) or child.children:
+                    collect(child)
+                continue
+            agency, rest = found
+            duties = _duties(child, rest, year)
+            if not duties:
+                continue
+            key = fold(agency)
+            if key not in by_name:
+                by_name[key] = AgencyTasks(agency=agency, section_id=child.section_id,
+                                           section_path=SECTION_SEP.join(child.path))
+                plan.agencies.append(by_name[key])
+            by_name[key].duties.extend(duties)
+
+    visit(tree)
+    return plan
+
+
+# ---------------------------------------------------------------------------------------------- cache
+class TaskIndex:
+    """Task tables of documents, computed on demand and cached by (doc_id, version)."""
+
+    def __init__(self, limit: int = 256) -> None:
+        self._cache: dict[tuple[str, str], PlanTasks] = {}
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def get(self, meta: DocumentMeta, tree: Section, version: str) -> PlanTasks:
+        key = (meta.doc_id, version)
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        plan = extract_tasks(meta, tree, version)
+        with self._lock:
+            if len(self._cache) >= self._limit:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = plan
+        return plan
+
+
+DEFAULT_INDEX = TaskIndex()
+
+
+def agency_matches(agency: str, query: str) -> float:
+    """How well a typed agency name ("sở văn hóa", "ban tuyên giáo huyện") names `agency`: share of the query's
+    words found in the agency name (0 when the query's words are mostly elsewhere)."""
+    words = [w for w in re.findall(r"\w+", fold(query)) if len(w) > 1 or w.isdigit()]
+    if not words:
+        return 0.0
+    have = set(re.findall(r"\w+", fold(agency)))
+    return sum(w in have for w in words) / len(words)
+
+
+def due_by(duty: Duty, before: str) -> bool:
+    """True when one of the duty's dated deadlines falls on or before `before` (ISO)."""
+    return any(d.end is not None and d.end <= before for d in duty.deadlines)
