@@ -24,6 +24,13 @@ _NUMBERING = re.compile(r"^\s*(?:(?:Chương|Điều|Mục)\s+[\dIVXLC]+[.:]?|[I
 _BULLET = re.compile(r"^\s*(?:[-+•*–]|\d+(?:\.\d+)*\s*[.)]|[a-zđ]\s*\))\s*", re.IGNORECASE)
 
 
+# The agency of duties addressed to every agency of the plan (a closing paragraph, the section's own text).
+GENERAL_AGENCY = "Các cơ quan, đơn vị (chung)"
+
+
+_NAME_HEADS = frozenset(start.split()[-1] for start in lx.AGENCY_STARTS)
+
+
 class Deadline(BaseModel):
     """A time phrase as written, and its normalised form: a date range and/or a recurrence."""
 
@@ -182,38 +189,53 @@ def split_agency(line: str) -> tuple[str, str] | None:
         for verb in lx.DUTY_VERBS:
             for m in re.finditer(r"\s" + re.escape(verb) + r"\b", folded):
                 before = folded[:m.start()].rsplit(" ", 1)[-1]
-                if 3 < m.start() < cut and before not in lx.NAME_GLUE:
+                prev = text[:m.start()].rsplit(" ", 1)[-1]
+                capital = text[m.start() + 1].isupper() and (  # "các Ban Xây dựng Đảng", "Ủy ban Kiểm tra": a name
+                    prev[:1].isupper() or fold(prev) in _NAME_HEADS)
+                if 3 < m.start() < cut and before not in lx.NAME_GLUE and not capital:
                     cut = m.start()
                     break
         if cut == len(text):
             return None
     agency = text[:cut].strip(" .,;:-")
-    if not agency or len(agency) > 200:
+    if not agency or len(agency) > lx.MAX_AGENCY_CHARS:
         return None
     return agency, text[cut:].lstrip(" :")
 
 
 def _is_task_section(section: Section) -> bool:
-    label = fold(_NUMBERING.sub("", section.heading).strip(" .:"))
-    return any(label.startswith(h) or f" {h}" in f" {label}" for h in lx.TASK_HEADINGS) and len(label) < 80
+    label = " ".join(fold(_NUMBERING.sub("", section.heading).strip(" .:*")).split())
+    return any(label == h or (label.startswith(h + " ") and len(label[len(h):].split()) <= lx.HEADING_EXTRA_WORDS)
+               for h in lx.TASK_HEADINGS)
 
 
-def _sentences(text: str) -> list[str]:
-    out = []
+def _sentences(text: str) -> tuple[list[str], list[str]]:
+    """(own, general): the sentences of a text, and those from a closing sentence on ("Trên đây là Kế hoạch …
+    Đề nghị các cơ quan, đơn vị …"), which address every agency. The closing sentence itself is dropped."""
+    own: list[str] = []
+    general: list[str] = []
     for sentence in split_sentences(text):
         sentence = _BULLET.sub("", sentence, count=1).strip()
-        if sentence and len(sentence) > 3 and not _starts(fold(sentence), lx.CLOSING_STARTS):
-            out.append(sentence)
-    return out
+        if not sentence or len(sentence) <= 3 or sentence.upper() == sentence:
+            continue  # empty, or a heading line in capitals
+        if _starts(fold(sentence), lx.CLOSING_STARTS):
+            own, general = own, general or [""]
+            continue
+        (general if general else own).append(sentence)
+    return own, [g for g in general if g]
 
 
-def _duties(node: Section, first_text: str, year: int | None) -> list[Duty]:
+def _duties(node: Section, first_text: str, year: int | None) -> tuple[list[Duty], list[Duty]]:
+    """(the agency's duties, duties of every agency found in a closing paragraph) of a subsection's subtree."""
     path = SECTION_SEP.join(node.path)
-    out = [_duty(s, node.section_id, path, year) for s in _sentences(first_text)]
+    own, general = _sentences(first_text)
+    out = [_duty(s, node.section_id, path, year) for s in own]
+    rest = [_duty(s, node.section_id, path, year) for s in general]
     for child in node.children:
-        own = child.text
-        out.extend(_duties(child, own, year))
-    return out
+        more, more_general = _duties(child, child.text, year)
+        (rest if rest else out).extend(more)
+        rest.extend(more_general)
+    return out, rest
 
 
 def _duty(sentence: str, section_id: str, path: str, year: int | None) -> Duty:
@@ -253,17 +275,29 @@ def extract_tasks(meta: DocumentMeta, tree: Section, version: str = "") -> PlanT
             if found is None:
                 if _is_task_section(child) or child.children:
                     collect(child)
+                else:  # "1. Căn cứ kế hoạch này, Giám đốc các Sở, …": addressed to every agency
+                    own, general = _sentences(child.text)
+                    path = SECTION_SEP.join(child.path)
+                    add(GENERAL_AGENCY, section, [_duty(x, child.section_id, path, year) for x in own + general])
                 continue
             agency, rest = found
-            duties = _duties(child, rest, year)
-            if not duties:
-                continue
-            key = fold(agency)
-            if key not in by_name:
-                by_name[key] = AgencyTasks(agency=agency, section_id=child.section_id,
-                                           section_path=SECTION_SEP.join(child.path))
-                plan.agencies.append(by_name[key])
-            by_name[key].duties.extend(duties)
+            duties, general = _duties(child, rest, year)
+            add(agency, child, duties)
+            add(GENERAL_AGENCY, section, general)
+        own, general = _sentences(section.text)
+        path = SECTION_SEP.join(section.path)
+        own = [x for x in own if fold(x).strip(" .:") != fold(section.heading).strip(" .:")]
+        add(GENERAL_AGENCY, section, [_duty(s, section.section_id, path, year) for s in own + general])
+
+    def add(agency: str, section: Section, duties: list[Duty]) -> None:
+        if not duties:
+            return
+        key = fold(agency)
+        if key not in by_name:
+            by_name[key] = AgencyTasks(agency=agency, section_id=section.section_id,
+                                       section_path=SECTION_SEP.join(section.path))
+            plan.agencies.append(by_name[key])
+        by_name[key].duties.extend(duties)
 
     visit(tree)
     return plan

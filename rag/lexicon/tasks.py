@@ -13,6 +13,9 @@ TASK_HEADINGS: tuple[str, ...] = (
     "to chuc thuc hien", "phan cong", "trach nhiem", "nhiem vu cu the", "phan cong nhiem vu",
     "trach nhiem thuc hien", "dieu khoan thi hanh", "to chuc trien khai",
 )
+# At most this many words may follow such a heading ("Tổ chức thực hiện Kế hoạch" yes; "Trách nhiệm của cơ quan
+# dân cử trong …" no: that is a content item).
+HEADING_EXTRA_WORDS = 3
 
 # First words of an agency name in a subsection heading ("1. Sở Văn hóa, Thể thao và Du lịch").
 AGENCY_STARTS: tuple[str, ...] = (
@@ -24,6 +27,9 @@ AGENCY_STARTS: tuple[str, ...] = (
     "co quan", "don vi", "chu tich", "giam doc", "thu truong", "nguoi dung dau", "bch", "vks", "toa an",
     "ubmttq", "dang doan", "ban thuong vu", "ban chap hanh", "ban tuyen giao", "ban dan van",
 )
+
+# Longer "agency names" are lists of agencies; longer still is a sentence, not a name.
+MAX_AGENCY_CHARS = 400
 
 # Prefixes before the agency name that are not part of it ("Trách nhiệm của Sở Nội vụ", "Khuyến khích Hội …").
 AGENCY_PREFIXES: tuple[str, ...] = (
@@ -65,12 +71,12 @@ DEADLINE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # A report owed: the sentence says "báo cáo"; the recipient follows one of these words, or directly.
 REPORT_WORD = re.compile(r"\bbao cao\b(?!\s+vien)")
 REPORT_TO = re.compile(r"\bbao cao\b(?:[^.;]*?)\b(?:ve|gui|cho|len|den|voi)\s+(?P<to>[^.;()]+?)\s*"
-                       r"(?:\((?P<via>qua [^)]+)\)|[.;,]|$)")
+                       r"(?:\((?P<via>qua [^)]+)\)|[.;]|$)")
 REPORT_DIRECT = re.compile(r"\bbao cao\s+(?P<to>(?:ubnd|uy ban|ban thuong|thuong truc|tinh uy|thanh uy|so|bo|ban)\b"
                            r"[^.;()]*?)\s*(?:\((?P<via>qua [^)]+)\)|[.;,]|$)")
 
 # Words after which a report's recipient ends ("báo cáo Sở Nội vụ nghiên cứu, …" → "Sở Nội vụ").
-REPORT_TO_END: tuple[str, ...] = ("xem xet", "nghien cuu", "de ", "truoc ngay", "cham nhat", "theo quy dinh", "dinh ky",
+REPORT_TO_END: tuple[str, ...] = ("xem xet", "nghien cuu", "de ", "theo ", "truoc ngay", "cham nhat", "theo quy dinh", "dinh ky",
                                   "tong hop", "chi dao", "giai quyet", "kip thoi")
 # Words before a duty verb that mean it is still part of the agency name ("các tổ chức", "lĩnh vực xây dựng").
 NAME_GLUE: tuple[str, ...] = ("cac", "va", "cua", "vuc", "nganh")
