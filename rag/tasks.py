@@ -276,14 +276,14 @@ def extract_tasks(meta: DocumentMeta, tree: Section, version: str = "") -> PlanT
                 if _is_task_section(child) or child.children:
                     collect(child)
                 else:  # "1. Căn cứ kế hoạch này, Giám đốc các Sở, …": addressed to every agency
-                    own, general = _sentences(child.text)
+                    mine, closing = _sentences(child.text)
                     path = SECTION_SEP.join(child.path)
-                    add(GENERAL_AGENCY, section, [_duty(x, child.section_id, path, year) for x in own + general])
+                    add(GENERAL_AGENCY, section, [_duty(x, child.section_id, path, year) for x in mine + closing])
                 continue
             agency, rest = found
-            duties, general = _duties(child, rest, year)
+            duties, for_all = _duties(child, rest, year)
             add(agency, child, duties)
-            add(GENERAL_AGENCY, section, general)
+            add(GENERAL_AGENCY, section, for_all)
         own, general = _sentences(section.text)
         path = SECTION_SEP.join(section.path)
         own = [x for x in own if fold(x).strip(" .:") != fold(section.heading).strip(" .:")]
