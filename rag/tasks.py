@@ -10,7 +10,8 @@ import calendar
 import datetime as dt
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from pydantic import BaseModel, Field
 
@@ -342,3 +343,33 @@ def agency_matches(agency: str, query: str) -> float:
 def due_by(duty: Duty, before: str) -> bool:
     """True when one of the duty's dated deadlines falls on or before `before` (ISO)."""
     return any(d.end is not None and d.end <= before for d in duty.deadlines)
+
+
+class _Record(Protocol):
+    """What the catalog's public read API returns per document (DocumentRecord)."""
+
+    meta: DocumentMeta
+    tree: Section
+
+
+def plans_of(records: Iterable[_Record], index: TaskIndex = DEFAULT_INDEX) -> list[PlanTasks]:
+    """Task tables of catalog records, cached by document id and content hash (the meta's sha256)."""
+    return [index.get(r.meta, r.tree, r.meta.sha256) for r in records]
+
+
+def filter_plans(plans: Sequence[PlanTasks], *, agency: str | None = None, before: str | None = None,
+                 min_match: float = 0.6) -> list[PlanTasks]:
+    """Plans narrowed to agencies whose names hold `agency`'s words and to duties due on or before `before` (ISO);
+    plans left without a duty are dropped."""
+    out: list[PlanTasks] = []
+    for plan in plans:
+        agencies: list[AgencyTasks] = []
+        for item in plan.agencies:
+            if agency and agency_matches(item.agency, agency) < min_match:
+                continue
+            duties = [d for d in item.duties if before is None or due_by(d, before)]
+            if duties:
+                agencies.append(item.model_copy(update={"duties": duties}))
+        if agencies:
+            out.append(plan.model_copy(update={"agencies": agencies}))
+    return out

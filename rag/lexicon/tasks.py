@@ -76,7 +76,7 @@ REPORT_DIRECT = re.compile(r"\bbao cao\s+(?P<to>(?:ubnd|uy ban|ban thuong|thuong
                            r"[^.;()]*?)\s*(?:\((?P<via>qua [^)]+)\)|[.;,]|$)")
 
 # Words after which a report's recipient ends ("báo cáo Sở Nội vụ nghiên cứu, …" → "Sở Nội vụ").
-REPORT_TO_END: tuple[str, ...] = ("xem xet", "nghien cuu", "de ", "theo ", "truoc ngay", "cham nhat", "theo quy dinh", "dinh ky",
+REPORT_TO_END: tuple[str, ...] = ("xem xet", "nghien cuu", "de ", "theo ", "truoc ngay", "cham nhat", "dinh ky",
                                   "tong hop", "chi dao", "giai quyet", "kip thoi")
 # Words before a duty verb that mean it is still part of the agency name ("các tổ chức", "lĩnh vực xây dựng").
 NAME_GLUE: tuple[str, ...] = ("cac", "va", "cua", "vuc", "nganh")
