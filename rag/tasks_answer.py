@@ -157,7 +157,8 @@ def answer_tasks(question: str, plans: Sequence[PlanTasks]) -> Answer | None:
         label = f"{when[2]:02d}/{when[1]:02d}" + (f"/{when[0]}" if when[0] else "")
         answer = (_compose(f"Việc phải xong trước {label}:", due, with_agency=True) if due else None)
     elif asks_report:
-        owed = [i for i in everything if i.duty.report is not None]
+        # only reports the plan gives a time for: "when" about a report with no date stays unanswered here
+        owed = [i for i in everything if i.duty.report is not None and i.duty.deadlines]
         if owed:
             answer = _compose("Báo cáo phải gửi, cho ai và khi nào:", owed, with_agency=True)
     elif asks_duties or asks_deadline:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from rag.tasks import DEFAULT_INDEX, PlanTasks, filter_plans, plans_of
@@ -87,3 +89,17 @@ def test_hook_narrows_to_the_plan_named() -> None:
     assert answer.mode == "tasks"
     assert {c.doc_id for c in sources} == {"soc-trang"}
     assert DEFAULT_INDEX.get(metas[0], records["lai-chau"].tree, metas[0].sha256).agencies
+
+
+@pytest.mark.integration
+def test_the_engine_answers_task_questions_without_the_model(corpus_assistant: Any, scripted: Any) -> None:
+    """Through the real pipeline (ingested corpus): the tasks strategy answers before retrieval and the model."""
+    answer = corpus_assistant.ask("Văn phòng Ủy ban MTTQ tỉnh Sóc Trăng có nhiệm vụ gì?")
+    assert answer.mode == "tasks" and not answer.refused
+    assert scripted.prompts == []
+    assert answer.citations and all(c.doc_id.startswith("soc-trang") for c in answer.citations)
+    assert answer.citations[0].section_path == "IV- TỔ CHỨC THỰC HIỆN › 2. Văn phòng Ủy ban MTTQ Việt Nam tỉnh"
+    assert answer.citations[0].quote.startswith("Phối hợp cùng các Ban chuyên môn")
+    # An ordinary content question still goes to the other strategies.
+    other = corpus_assistant.ask("Kinh phí thực hiện Kế hoạch 464 của LĐLĐ Lai Châu là bao nhiêu?")
+    assert other.mode != "tasks"
