@@ -46,41 +46,55 @@ def show_deadline(d: Deadline) -> str:
     if d.end:
         return f"{d.phrase} (→ {_fmt(d.end)})"
     if d.recurrence:
-        return f"{d.phrase} (→ {_RECURRENCE.get(d.recurrence, d.recurrence)})"
+        label = _RECURRENCE.get(d.recurrence, d.recurrence)
+        return d.phrase if aligned_fold(label) == aligned_fold(d.phrase) else f"{d.phrase} (→ {label})"
     return d.phrase
 
 
-def agency_phrase(question: str) -> str | None:
-    """The agency a question names, as typed: from an agency start word up to the question words."""
+def agency_phrases(question: str) -> list[str]:
+    """Every way the question may name an agency, as typed: from each agency start word up to the question
+    words ("Tỉnh ủy Phú Yên, Sở Thông tin và Truyền thông được giao …" → both), first position first."""
     folded = aligned_fold(question)
-    best: tuple[int, int] | None = None
+    starts: dict[int, int] = {}
     for start in lx.AGENCY_STARTS:
         for m in re.finditer(r"(?<!\w)" + re.escape(start) + r"(?!\w)", folded):
-            if any(folded.startswith(w, m.start()) for w in lx.NOT_AGENCY):
-                continue
-            if best is None or m.start() < best[0] or (m.start() == best[0] and m.end() > best[1]):
-                best = (m.start(), m.end())
-    if best is None:
-        return None
-    rest = folded[best[0]:]
-    end = len(rest)
-    for word in lx.ASK_AGENCY_END:
-        stop = re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", rest[best[1] - best[0]:])
-        if stop:
-            end = min(end, best[1] - best[0] + stop.start())
-    phrase = question[best[0]:best[0] + end].strip(" ?.,:;!")
-    return phrase or None
-
-
-def match_agencies(plans: Sequence[PlanTasks], phrase: str) -> list[tuple[PlanTasks, AgencyTasks]]:
-    """Agencies whose names hold the typed phrase's words (best match per plan, above MIN_AGENCY_MATCH)."""
-    out: list[tuple[PlanTasks, AgencyTasks]] = []
-    for plan in plans:
-        scored = [(agency_matches(a.agency, phrase), a) for a in plan.agencies]
-        top = max((s for s, _ in scored), default=0.0)
-        if top >= MIN_AGENCY_MATCH:
-            out.extend((plan, a) for s, a in scored if s == top)
+            if not any(folded.startswith(w, m.start()) for w in lx.NOT_AGENCY):
+                starts[m.start()] = max(starts.get(m.start(), 0), m.end())
+    out: list[str] = []
+    for begin, first_end in sorted(starts.items()):
+        end = len(folded)
+        for word in lx.ASK_AGENCY_END:
+            stop = re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", folded[first_end:])
+            if stop:
+                end = min(end, first_end + stop.start())
+        phrase = question[begin:end].strip(" ?.,:;!")
+        if phrase and phrase not in out:
+            out.append(phrase)
     return out
+
+
+def agency_phrase(question: str) -> str | None:
+    """The first agency the question names, as typed."""
+    phrases = agency_phrases(question)
+    return phrases[0] if phrases else None
+
+
+def match_agencies(plans: Sequence[PlanTasks], phrases: Sequence[str]) -> list[tuple[PlanTasks, AgencyTasks]]:
+    """Agencies whose names hold a typed phrase's words (best match per plan, above MIN_AGENCY_MATCH)."""
+    best: list[tuple[tuple[float, float], PlanTasks, AgencyTasks]] = []
+    for plan in plans:
+        # how much of the phrase the name holds, then (ties) how much of the name the phrase holds
+        scored = [(max(((round(agency_matches(a.agency, p), 3), agency_matches(p, a.agency)) for p in phrases),
+                       default=(0.0, 0.0)), a) for a in plan.agencies]
+        top = max((s for s, _ in scored), default=(0.0, 0.0))
+        if top[0] >= MIN_AGENCY_MATCH:
+            best.extend((s, plan, a) for s, a in scored if s == top)
+    if not best:
+        return []
+    # across plans: the best phrase cover, and a name not much wider than the best one's
+    first = max(s[0] for s, _, _ in best)
+    second = max(s[1] for s, _, _ in best if s[0] == first)
+    return [(plan, a) for s, plan, a in best if s[0] == first and s[1] >= second / 2]
 
 
 def _before(question: str) -> tuple[int | None, int, int] | None:
@@ -162,15 +176,16 @@ def answer_tasks(question: str, plans: Sequence[PlanTasks]) -> Answer | None:
         if owed:
             answer = _compose("Báo cáo phải gửi, cho ai và khi nào:", owed, with_agency=True)
     elif asks_duties or asks_deadline:
-        phrase = agency_phrase(question)
-        found = match_agencies(plans, phrase) if phrase else []
+        phrases = agency_phrases(question)
+        found = match_agencies(plans, phrases) if phrases else []
         items = []
         if found:
             items = [_Item(p, a, d) for p, a in found for d in a.duties]
             if asks_deadline and not asks_duties:
                 items = [i for i in items if i.duty.deadlines]
         if items:
-            answer = _compose(f"Nhiệm vụ của {phrase} theo kế hoạch:", items, with_agency=False)
+            names = list(dict.fromkeys(a.agency for _, a in found))
+            answer = _compose(f"Nhiệm vụ của {', '.join(names)} theo kế hoạch:", items, with_agency=False)
     if answer is not None:
         answer.question = question
     return answer

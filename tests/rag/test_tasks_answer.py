@@ -103,3 +103,14 @@ def test_the_engine_answers_task_questions_without_the_model(corpus_assistant: A
     # An ordinary content question still goes to the other strategies.
     other = corpus_assistant.ask("Kinh phí thực hiện Kế hoạch 464 của LĐLĐ Lai Châu là bao nhiêu?")
     assert other.mode != "tasks"
+
+
+def test_the_closest_agency_name_wins_across_plans() -> None:
+    plans = plans_of([corpus_record(k) for k in ("lai-chau", "khanh-hoa", "phu-yen", "hoa-binh", "soc-trang")])
+    answer = answer_tasks("Ban Tổ chức Tỉnh ủy Phú Yên có trách nhiệm gì trong kế hoạch tuyên truyền năm 2021?", plans)
+    assert answer is not None and {c.doc_id for c in answer.citations} == {"phu-yen"}
+    assert answer.citations[0].quote.startswith("Chủ động phối hợp, cung cấp thông tin cho Ban Tuyên giáo Tỉnh ủy")
+    # the agency after a place name ("Tỉnh ủy Phú Yên, Sở …") is found too
+    question = "Trong kế hoạch năm 2021 của Tỉnh ủy Phú Yên, Sở Thông tin và Truyền thông được giao việc gì?"
+    answer = answer_tasks(question, plans)
+    assert answer is not None and answer.answer.startswith("Nhiệm vụ của Sở Thông tin và Truyền thông")
