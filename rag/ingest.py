@@ -177,7 +177,8 @@ class Ingestor:
             )
         started = time.perf_counter()
         safe = doc_id_for(name) + Path(name).suffix.lower()
-        parsed = parse_document(safe, data, doc_id=doc_id_for(name))  # validates before anything is written
+        parsed = parse_document(name, data, doc_id=doc_id_for(name))  # validates before anything is written
+        parsed.meta.filename = safe  # the stored file's name (messages above name the user's file)
         self.reconcile()
         uploads = self.settings.data_dir / "uploads"
         uploads.mkdir(parents=True, exist_ok=True)
