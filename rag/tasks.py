@@ -10,7 +10,7 @@ import calendar
 import datetime as dt
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from pydantic import BaseModel, Field
@@ -313,13 +313,18 @@ class TaskIndex:
         self._limit = limit
         self._lock = threading.Lock()
 
-    def get(self, meta: DocumentMeta, tree: Section, version: str) -> PlanTasks:
+    def get(self, meta: DocumentMeta, tree: Section | Callable[[], Section | None], version: str
+            ) -> PlanTasks | None:
+        """The plan's table; `tree` may be a loader, called only on a cache miss (None: the document is gone)."""
         key = (meta.doc_id, version)
         with self._lock:
             hit = self._cache.get(key)
         if hit is not None:
             return hit
-        plan = extract_tasks(meta, tree, version)
+        loaded = tree() if callable(tree) else tree
+        if loaded is None:
+            return None
+        plan = extract_tasks(meta, loaded, version)
         with self._lock:
             if len(self._cache) >= self._limit:
                 self._cache.pop(next(iter(self._cache)))
@@ -354,7 +359,7 @@ class _Record(Protocol):
 
 def plans_of(records: Iterable[_Record], index: TaskIndex = DEFAULT_INDEX) -> list[PlanTasks]:
     """Task tables of catalog records, cached by document id and content hash (the meta's sha256)."""
-    return [index.get(r.meta, r.tree, r.meta.sha256) for r in records]
+    return [p for r in records if (p := index.get(r.meta, r.tree, r.meta.sha256)) is not None]
 
 
 def filter_plans(plans: Sequence[PlanTasks], *, agency: str | None = None, before: str | None = None,

@@ -8,6 +8,7 @@ to whom and by when; "việc gì phải xong trước tháng 12?" → duties who
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -196,16 +197,25 @@ def tasks_for(metas: Sequence[DocumentMeta], trees: Callable[[str], Section | No
     """Task tables of these documents (cached by doc_id and content hash)."""
     out = []
     for meta in metas:
-        tree = trees(meta.doc_id)
-        if tree is not None:
-            out.append(index.get(meta, tree, meta.sha256))
+        plan = index.get(meta, functools.partial(trees, meta.doc_id), meta.sha256)
+        if plan is not None:
+            out.append(plan)
     return out
+
+
+def asks_about_tasks(question: str) -> bool:
+    """Cheap check before any table is built: does the question ask about duties, deadlines or reports?"""
+    folded = aligned_fold(question)
+    return bool(lx.ASK_DUTIES.search(folded) or lx.ASK_DEADLINE.search(folded) or "xong" in folded
+                or "hoan thanh" in folded)
 
 
 def tasks_composed(question: str, standalone: str, metas: Sequence[DocumentMeta],
                    trees: Callable[[str], Section | None]) -> tuple[Answer, list[Citation]] | None:
     """The answering hook: (answer, sources) when the task tables answer the question, else None.
     Plans the question names (province, number, issuer) narrow the tables; otherwise all plans count."""
+    if not asks_about_tasks(standalone):
+        return None
     named = set(docs_named(standalone, metas))
     chosen = [m for m in metas if m.doc_id in named] or list(metas)
     answer = answer_tasks(standalone, tasks_for(chosen, trees))

@@ -9,6 +9,7 @@ import pytest
 
 from rag.parsing import parse_document
 from rag.tasks import GENERAL_AGENCY, PlanTasks, TaskIndex, extract_tasks, find_deadlines, find_report, split_agency
+from rag.types import Section
 
 pytestmark = pytest.mark.unit
 
@@ -152,6 +153,14 @@ def test_index_caches_by_version() -> None:
     path = _corpus("lai-chau")
     parsed = parse_document(path.name, path.read_bytes(), doc_id="lai-chau")
     index = TaskIndex()
-    first = index.get(parsed.meta, parsed.root, "v1")
-    assert index.get(parsed.meta, parsed.root, "v1") is first
-    assert index.get(parsed.meta, parsed.root, "v2") is not first
+    loads: list[str] = []
+
+    def load() -> Section:
+        loads.append("tree")
+        return parsed.root
+
+    first = index.get(parsed.meta, load, "v1")
+    assert first is not None and index.get(parsed.meta, load, "v1") is first
+    assert loads == ["tree"]  # a hit never loads the tree
+    assert index.get(parsed.meta, load, "v2") is not first
+    assert index.get(parsed.meta, lambda: None, "v3") is None  # the document is gone

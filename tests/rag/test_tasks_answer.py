@@ -88,7 +88,13 @@ def test_hook_narrows_to_the_plan_named() -> None:
     answer, sources = found
     assert answer.mode == "tasks"
     assert {c.doc_id for c in sources} == {"soc-trang"}
-    assert DEFAULT_INDEX.get(metas[0], records["lai-chau"].tree, metas[0].sha256).agencies
+    cached = DEFAULT_INDEX.get(metas[0], records["lai-chau"].tree, metas[0].sha256)
+    assert cached is not None and cached.agencies
+    assert tasks_composed("Kế hoạch có mấy phần?", "Kế hoạch có mấy phần?", metas, _no_tree) is None
+
+
+def _no_tree(doc_id: str) -> None:
+    raise AssertionError(f"a question not about tasks must not load {doc_id}'s tree")
 
 
 @pytest.mark.integration
