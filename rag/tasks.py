@@ -36,10 +36,10 @@ class Deadline(BaseModel):
     """A time phrase as written, and its normalised form: a date range and/or a recurrence."""
 
     phrase: str  # verbatim, as in the sentence
-    kind: str  # before | on | quarter | month | monthly_day | half_year | yearly | quarterly | monthly | periodic
+    kind: str  # a name of rag.lexicon.tasks.DEADLINE_PATTERNS: before, on, quarter, month, monthly_day, daily…
     start: str | None = None  # ISO date the range starts (quarter, month)
     end: str | None = None  # ISO date it must be done by
-    recurrence: str | None = None  # "monthly", "quarterly", "half_yearly", "yearly", "periodic"
+    recurrence: str | None = None  # "daily", "monthly", "quarterly", "half_yearly", "yearly", "periodic"
 
 
 class Report(BaseModel):
@@ -270,13 +270,14 @@ def extract_tasks(meta: DocumentMeta, tree: Section, version: str = "") -> PlanT
             else:
                 visit(child)
 
-    def collect(section: Section) -> None:
+    def collect(section: Section, shared: bool = True) -> None:
+        """Agencies of an assignment section; with `shared`, items naming no agency are for every agency."""
         for child in section.children:
             found = _agency_of(child)
             if found is None:
-                if _is_task_section(child) or child.children:
+                if _is_task_section(child) or (shared and child.children):
                     collect(child)
-                else:  # "1. Căn cứ kế hoạch này, Giám đốc các Sở, …": addressed to every agency
+                elif shared:  # "1. Căn cứ kế hoạch này, Giám đốc các Sở, …": addressed to every agency
                     mine, closing = _sentences(child.text)
                     path = SECTION_SEP.join(child.path)
                     add(GENERAL_AGENCY, section, [_duty(x, child.section_id, path, year) for x in mine + closing])
@@ -285,6 +286,8 @@ def extract_tasks(meta: DocumentMeta, tree: Section, version: str = "") -> PlanT
             duties, for_all = _duties(child, rest, year)
             add(agency, child, duties)
             add(GENERAL_AGENCY, section, for_all)
+        if not shared:
+            return
         own, general = _sentences(section.text)
         path = SECTION_SEP.join(section.path)
         own = [x for x in own if fold(x).strip(" .:") != fold(section.heading).strip(" .:")]
@@ -300,7 +303,21 @@ def extract_tasks(meta: DocumentMeta, tree: Section, version: str = "") -> PlanT
             plan.agencies.append(by_name[key])
         by_name[key].duties.extend(duties)
 
+    def assignment_lists(node: Section) -> None:
+        """No implementation heading found: a section most of whose subsections are headed by an agency
+        ("3. Sở Y tế", "4. Sở Xây dựng", …) assigns duties whatever its own heading says."""
+        for child in node.children:
+            if child.kind not in ("body", "annex"):
+                continue
+            named = sum(_agency_of(c) is not None for c in child.children)
+            if named >= lx.MIN_AGENCY_SUBSECTIONS and 2 * named >= len(child.children):
+                collect(child, shared=False)
+            else:
+                assignment_lists(child)
+
     visit(tree)
+    if not plan.agencies:
+        assignment_lists(tree)
     return plan
 
 

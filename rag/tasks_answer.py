@@ -36,7 +36,7 @@ def _fmt(iso: str | None) -> str:
     return f"{d}/{m}/{y}"
 
 
-_RECURRENCE = {"monthly": "hằng tháng", "quarterly": "hằng quý", "half_yearly": "6 tháng một lần",
+_RECURRENCE = {"daily": "hằng ngày", "monthly": "hằng tháng", "quarterly": "hằng quý", "half_yearly": "6 tháng một lần",
                "yearly": "hằng năm", "periodic": "định kỳ"}
 
 

@@ -4,7 +4,7 @@
 
   var KEY_STORE = "planbot.apiKey";
   var PANELS = ["chat", "directive", "tasks"];
-  var RECURRENCE = { monthly: "hằng tháng", quarterly: "hằng quý", half_yearly: "6 tháng một lần",
+  var RECURRENCE = { daily: "hằng ngày", monthly: "hằng tháng", quarterly: "hằng quý", half_yearly: "6 tháng một lần",
                      yearly: "hằng năm", periodic: "định kỳ" };
 
   function $(id) { return document.getElementById(id); }

@@ -17,6 +17,10 @@ TASK_HEADINGS: tuple[str, ...] = (
 # dân cử trong …" no: that is a content item).
 HEADING_EXTRA_WORDS = 3
 
+# A section without such a heading still assigns duties when at least this many of its subsections (and half
+# of them) are headed by an agency name.
+MIN_AGENCY_SUBSECTIONS = 3
+
 # First words of an agency name in a subsection heading ("1. Sở Văn hóa, Thể thao và Du lịch").
 AGENCY_STARTS: tuple[str, ...] = (
     "so", "ban", "uy ban", "ubnd", "ub mttq", "cong an", "bo chi huy", "dai", "bao", "hoi", "lien doan", "ldld",
@@ -25,7 +29,8 @@ AGENCY_STARTS: tuple[str, ...] = (
     "trung tam", "thuong truc", "dang uy", "huyen uy", "thanh uy", "tinh uy", "cong doan", "bo", "cuc", "chi cuc",
     "ngan hang", "kho bac", "thanh tra", "vien", "truong", "benh vien", "hoi dong", "hdnd", "lien minh", "to chuc",
     "co quan", "don vi", "chu tich", "giam doc", "thu truong", "nguoi dung dau", "bch", "vks", "toa an",
-    "ubmttq", "dang doan", "ban thuong vu", "ban chap hanh", "ban tuyen giao", "ban dan van",
+    "ubmttq", "dang doan", "ban thuong vu", "ban chap hanh", "ban tuyen giao", "ban dan van", "cong ty",
+    "doanh nghiep", "tong cong ty", "hop tac xa",
 )
 
 # Longer "agency names" are lists of agencies; longer still is a sentence, not a name.
@@ -62,6 +67,7 @@ DEADLINE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("quarter", re.compile(r"quy\s+(?P<q>iv|iii|ii|i|[1-4])(?:\s*(?:/|nam)\s*(?P<y>\d{4}))?")),
     ("month", re.compile(r"(?:truoc|trong|cuoi|dau|vao)\s+thang\s+(?P<m>\d{1,2})(?:\s*(?:/|nam)\s*(?P<y>\d{4}))?")),
     ("half_year", re.compile(r"(?:dinh ky|hang|hoang)\s+(?P<n>6)\s+thang|6\s+thang\s+(?:mot lan|\d? ?lan)")),
+    ("daily", re.compile(r"(?:hang|hoang|moi)\s+ngay")),
     ("yearly", re.compile(r"(?:dinh ky\s+)?(?:hang|hoang|moi)\s+nam|dinh ky\s+nam")),
     ("quarterly", re.compile(r"(?:dinh ky\s+)?(?:hang|hoang|moi)\s+quy|dinh ky\s+quy")),
     ("monthly", re.compile(r"(?:dinh ky\s+)?(?:hang|hoang|moi)\s+thang|dinh ky\s+thang")),

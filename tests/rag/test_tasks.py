@@ -43,6 +43,7 @@ def _extra(name: str) -> Path:
     ("Hằng năm xây dựng kế hoạch tuyên truyền.", "yearly", None, None, "yearly"),
     ("Gửi số liệu trước ngày 20 hằng tháng.", "monthly_day", None, None, "monthly"),
     ("Hoàn thành trước tháng 12/2025.", "before", None, "2025-12-01", None),
+    ("Tổng hợp nhu cầu, báo cáo UBND tỉnh trước 19h00 hằng ngày.", "daily", None, None, "daily"),
 ])
 def test_deadlines_are_normalised_beside_the_phrase(sentence: str, kind: str, start: str | None, end: str | None,
                                                     recurrence: str | None) -> None:
@@ -147,6 +148,16 @@ def test_nghe_an_table_and_reports() -> None:
     owed = {(d.report.to, d.report.via) for a in plan.agencies for d in a.duties if d.report and d.report.to}
     assert ("Công an tỉnh", "qua Phòng An ninh chính trị nội bộ") in owed
     assert ("Bộ Công an, UBND tỉnh", None) in owed
+
+
+def test_agency_subsections_under_another_heading_still_assign_duties() -> None:
+    # Đắk Lắk 0129/KH-UBND: the agencies' items ("3. Sở Y tế:", "12. Đề nghị Công ty Điện lực Đắk Lắk: …") sit
+    # under a section the parser heads "IV. KINH PHÍ - NGUỒN HUY ĐỘNG"; its funding items are nobody's duties.
+    plan = _plan(_extra("62f25a030c183151.md"))
+    table = dict(_table(plan))
+    assert table["Sở Y tế"] == 4
+    assert table["Công ty Điện lực Đắk Lắk"] == 2
+    assert GENERAL_AGENCY not in table
 
 
 def test_index_caches_by_version() -> None:
