@@ -6,18 +6,25 @@ nothing is stored. The words it looks for are data in `rag.lexicon.tasks`.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
-from pydantic import BaseModel, Field
-
 from rag.directives.sentences import split_sentences
 from rag.lexicon import tasks as lx
-from rag.text import fold, strip_diacritics
+from rag.tasks_model import (
+    GENERAL_AGENCY,
+    AgencyTasks,
+    Deadline,
+    Duty,
+    PlanTasks,
+    Report,
+    aligned_fold,
+    find_deadlines,
+    find_report,
+)
+from rag.text import fold
 from rag.types import SECTION_SEP, DocumentMeta, Section
 
 _NUMBERING = re.compile(r"^\s*(?:(?:Chương|Điều|Mục)\s+[\dIVXLC]+[.:]?|[IVXLC]+\s*[.\-–)]|\d+(?:\.\d+)*\s*[.)]"
@@ -25,144 +32,10 @@ _NUMBERING = re.compile(r"^\s*(?:(?:Chương|Điều|Mục)\s+[\dIVXLC]+[.:]?|[I
 _BULLET = re.compile(r"^\s*(?:[-+•*–]|\d+(?:\.\d+)*\s*[.)]|[a-zđ]\s*\))\s*", re.IGNORECASE)
 
 
-# The agency of duties addressed to every agency of the plan (a closing paragraph, the section's own text).
-GENERAL_AGENCY = "Các cơ quan, đơn vị (chung)"
-
-
 _NAME_HEADS = frozenset(start.split()[-1] for start in lx.AGENCY_STARTS)
 
-
-class Deadline(BaseModel):
-    """A time phrase as written, and its normalised form: a date range and/or a recurrence."""
-
-    phrase: str  # verbatim, as in the sentence
-    kind: str  # a name of rag.lexicon.tasks.DEADLINE_PATTERNS: before, on, quarter, month, monthly_day, daily…
-    start: str | None = None  # ISO date the range starts (quarter, month)
-    end: str | None = None  # ISO date it must be done by
-    recurrence: str | None = None  # "daily", "monthly", "quarterly", "half_yearly", "yearly", "periodic"
-
-
-class Report(BaseModel):
-    to: str | None = None  # "UBND tỉnh"
-    via: str | None = None  # "qua Sở Văn hóa, Thể thao và Du lịch"
-    sentence: str
-
-
-class Duty(BaseModel):
-    text: str  # verbatim sentence
-    section_id: str
-    section_path: str
-    deadlines: list[Deadline] = Field(default_factory=list)
-    report: Report | None = None
-
-
-class AgencyTasks(BaseModel):
-    agency: str
-    section_id: str
-    section_path: str
-    duties: list[Duty] = Field(default_factory=list)
-
-
-class PlanTasks(BaseModel):
-    doc_id: str
-    doc_title: str
-    version: str = ""
-    agencies: list[AgencyTasks] = Field(default_factory=list)
-
-    def deadlines(self) -> list[tuple[AgencyTasks, Duty, Deadline]]:
-        return [(a, d, x) for a in self.agencies for d in a.duties for x in d.deadlines]
-
-
-def aligned_fold(text: str) -> str:
-    """A folded view of `text` with the same length, so a match's offsets quote the original verbatim."""
-    folded = strip_diacritics(text).lower()
-    if len(folded) == len(text):
-        return folded
-    return "".join((strip_diacritics(ch).lower() or " ")[:1] for ch in text)
-
-
-# ---------------------------------------------------------------------------------------------- deadlines
-def _year(raw: str | None, default: int | None) -> int | None:
-    return int(raw) if raw else default
-
-
-def _iso(y: int | None, m: int, d: int) -> str | None:
-    if y is None:
-        return None
-    try:
-        return dt.date(y, m, d).isoformat()
-    except ValueError:
-        return None
-
-
-def _month_end(y: int | None, m: int) -> str | None:
-    if y is None or not 1 <= m <= 12:
-        return None
-    return dt.date(y, m, calendar.monthrange(y, m)[1]).isoformat()
-
-
-def find_deadlines(sentence: str, year: int | None = None) -> list[Deadline]:
-    """Deadline phrases of a sentence, normalised; `year` (the plan's) fills in dates written without one."""
-    folded = aligned_fold(sentence)
-    out: list[Deadline] = []
-    taken: list[tuple[int, int]] = []
-    for kind, pattern in lx.DEADLINE_PATTERNS:
-        for m in pattern.finditer(folded):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            phrase = sentence[m.start():m.end()]
-            g = m.groupdict()
-            item = Deadline(phrase=phrase, kind=kind)
-            if kind in ("before", "on"):
-                y = _year(g.get("y"), year)
-                item.end = _iso(y, int(g["m"]), int(g["d"]))
-                if kind == "on":
-                    item.start = item.end
-            elif kind == "quarter":
-                y, q = _year(g.get("y"), year), lx.QUARTERS[g["q"]]
-                item.start = _iso(y, 3 * q - 2, 1)
-                item.end = _month_end(y, 3 * q)
-            elif kind == "month":
-                y, month = _year(g.get("y"), year), int(g["m"])
-                if "truoc" in m.group(0):
-                    item.end = _iso(y, month, 1) if 1 <= month <= 12 else None
-                    item.kind = "before"
-                else:
-                    item.start = _iso(y, month, 1) if 1 <= month <= 12 else None
-                    item.end = _month_end(y, month)
-            elif kind == "monthly_day":
-                item.recurrence = "monthly"
-            else:
-                item.recurrence = {"half_year": "half_yearly"}.get(kind, kind)
-            out.append(item)
-    return out
-
-
-# ---------------------------------------------------------------------------------------------- reports
-def find_report(sentence: str) -> Report | None:
-    """The report a sentence asks for, and to whom ("báo cáo UBND tỉnh (qua Sở …)")."""
-    folded = aligned_fold(sentence)
-    if not lx.REPORT_WORD.search(folded):
-        return None
-    m = lx.REPORT_TO.search(folded) or lx.REPORT_DIRECT.search(folded)
-    if m is None:
-        return Report(sentence=sentence)
-
-    def span(name: str) -> str | None:
-        if m.group(name) is None:
-            return None
-        return sentence[m.start(name):m.end(name)].strip(" ,")
-
-    to = span("to")
-    if to:
-        folded_to = aligned_fold(to)
-        cuts = [folded_to.find(" " + w) for w in lx.REPORT_TO_END if folded_to.find(" " + w) > 0]
-        if cuts:
-            to = to[:min(cuts)].strip(" ,")
-    if to and not any(aligned_fold(to).startswith(s + " ") or fold(to) == s for s in lx.AGENCY_STARTS):
-        to = None  # "báo cáo về tiến độ …": a subject, not a recipient
-    return Report(to=to, via=span("via"), sentence=sentence)
+__all__ = ["GENERAL_AGENCY", "AgencyTasks", "Deadline", "Duty", "PlanTasks", "Report", "aligned_fold",
+           "find_deadlines", "find_report"]
 
 
 # ---------------------------------------------------------------------------------------------- agencies
@@ -208,6 +81,11 @@ def _is_task_section(section: Section) -> bool:
     label = " ".join(fold(_NUMBERING.sub("", section.heading).strip(" .:*")).split())
     return any(label == h or (label.startswith(h + " ") and len(label[len(h):].split()) <= lx.HEADING_EXTRA_WORDS)
                for h in lx.TASK_HEADINGS)
+
+
+def _is_report_section(section: Section) -> bool:
+    label = " ".join(fold(_NUMBERING.sub("", section.heading)).split())
+    return any(h in label for h in lx.REPORT_HEADINGS)
 
 
 def _sentences(text: str) -> tuple[list[str], list[str]]:
@@ -270,8 +148,11 @@ def extract_tasks(meta: DocumentMeta, tree: Section, version: str = "") -> PlanT
             else:
                 visit(child)
 
+    done: set[str] = set()
+
     def collect(section: Section, shared: bool = True) -> None:
         """Agencies of an assignment section; with `shared`, items naming no agency are for every agency."""
+        done.add(section.section_id)
         for child in section.children:
             found = _agency_of(child)
             if found is None:
@@ -315,9 +196,27 @@ def extract_tasks(meta: DocumentMeta, tree: Section, version: str = "") -> PlanT
             else:
                 assignment_lists(child)
 
+    def elsewhere(node: Section) -> None:
+        """Outside those sections: every sentence of a reporting section ("VII. CHẾ ĐỘ BÁO CÁO"), and dated
+        sentences anywhere ("… báo cáo UBND tỉnh trước ngày 30/11 hằng năm"), under the agency they open with."""
+        for child in node.children:
+            if child.kind != "body" or child.section_id in done:
+                continue
+            reporting = _is_report_section(child)
+            for sub in child.walk() if reporting else [child]:
+                own, closing = _sentences(sub.text)
+                for sentence in own + closing:
+                    duty = _duty(sentence, sub.section_id, SECTION_SEP.join(sub.path), year)
+                    if reporting or any(d.kind in lx.DATED_KINDS for d in duty.deadlines):
+                        found = split_agency(sentence)
+                        add(found[0] if found else GENERAL_AGENCY, sub, [duty])
+            if not reporting:
+                elsewhere(child)
+
     visit(tree)
     if not plan.agencies:
         assignment_lists(tree)
+    elsewhere(tree)
     return plan
 
 

@@ -13,6 +13,12 @@ TASK_HEADINGS: tuple[str, ...] = (
     "to chuc thuc hien", "phan cong", "trach nhiem", "nhiem vu cu the", "phan cong nhiem vu",
     "trach nhiem thuc hien", "dieu khoan thi hanh", "to chuc trien khai",
 )
+# Headings of sections on reporting duties, matched anywhere in the heading ("VI. TỔ CHỨC THEO DÕI, KIỂM TRA VÀ CHẾ
+# ĐỘ BÁO CÁO"): each sentence is a duty of the agency it opens with.
+REPORT_HEADINGS: tuple[str, ...] = ("che do bao cao", "che do thong tin, bao cao", "thoi gian bao cao")
+# Deadline kinds that make a sentence outside those sections a dated duty.
+DATED_KINDS: tuple[str, ...] = ("before", "on", "monthly_day")
+
 # At most this many words may follow such a heading ("Tổ chức thực hiện Kế hoạch" yes; "Trách nhiệm của cơ quan
 # dân cử trong …" no: that is a content item).
 HEADING_EXTRA_WORDS = 3

@@ -104,7 +104,9 @@ DONG_THAP = [("Sở Xây dựng", 5), ("Sở Khoa học và Công nghệ", 5), (
              (GENERAL_AGENCY, 3)]
 CAN_THO = [("Sở Y tế", 6), ("Sở Nội vụ", 1), ("Ngân hàng Nhà nước chi nhánh khu vực 14", 5),
            ("Sở Khoa học và Công nghệ", 1), ("Ủy ban nhân dân xã, phường", 11),
-           ("các tổ chức cung cấp dịch vụ chi trả", 3), (GENERAL_AGENCY, 1)]
+           ("các tổ chức cung cấp dịch vụ chi trả", 3),
+           # the closing paragraph, and "b) Thời gian kiểm tra … trước ngày 31 tháng 12 năm 2025." (section II)
+           (GENERAL_AGENCY, 2)]
 NGHE_AN = [("Công an tỉnh", 9), ("Bộ Chỉ huy Quân sự tỉnh", 3), ("Sở Khoa học và Công nghệ", 2), ("Sở Nội vụ", 1),
            ("Các sở, ban, ngành, đoàn thể cấp tỉnh và UBND các xã, phường", 3)]
 
