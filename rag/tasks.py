@@ -53,7 +53,7 @@ def split_agency(line: str) -> tuple[str, str] | None:
     prefix = _starts(folded, lx.AGENCY_PREFIXES)
     if prefix:
         text, folded = text[len(prefix):].lstrip(" :"), folded[len(prefix):].lstrip(" :")
-    if not _starts(folded, lx.AGENCY_STARTS):
+    if not _starts(folded, lx.AGENCY_STARTS) or _starts(folded, lx.NOT_AGENCY):
         return None
     cut = len(text)
     colon = text.find(":")
@@ -97,6 +97,8 @@ def _sentences(text: str) -> tuple[list[str], list[str]]:
         sentence = _BULLET.sub("", sentence, count=1).strip()
         if not sentence or len(sentence) <= 3 or sentence.upper() == sentence:
             continue  # empty, or a heading line in capitals
+        if len(sentence.split()) <= lx.MAX_LABEL_WORDS and sentence[-1] not in ".;:!?…)":
+            continue  # a label ("Chế độ báo cáo"), not a sentence
         if _starts(fold(sentence), lx.CLOSING_STARTS):
             own, general = own, general or [""]
             continue

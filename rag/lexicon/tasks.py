@@ -52,8 +52,10 @@ DUTY_VERBS: tuple[str, ...] = (
     "chu tri", "chu dong", "phoi hop", "to chuc", "trien khai", "cu the hoa", "xay dung", "huong dan", "theo doi",
     "tham muu", "thuc hien", "bao cao", "chi dao", "tang cuong", "day manh", "can cu", "tuyen truyen", "ban hanh",
     "dam bao", "bo tri", "kiem tra", "tong hop", "de xuat", "quan ly", "nghien cuu", "phat huy", "tiep tuc",
-    "la co quan", "co trach nhiem", "co nhiem vu", "duoc giao",
+    "la co quan", "co trach nhiem", "co nhiem vu", "duoc giao", "dinh ky", "thuong xuyen", "hang nam", "gui",
 )
+# A line this short without final punctuation is a label (a sub-heading), not a duty.
+MAX_LABEL_WORDS = 4
 
 # Sentences that close a plan, not a duty ("Trên đây là Kế hoạch …").
 CLOSING_STARTS: tuple[str, ...] = ("tren day la", "yeu cau cac", "trong qua trinh thuc hien, neu co kho khan")
@@ -109,5 +111,5 @@ ASK_AGENCY_END: tuple[str, ...] = (
 # Words that start like an agency but are not one ("ban hành", "báo cáo", "số hiệu").
 NOT_AGENCY: tuple[str, ...] = (
     "ban hanh", "bao cao", "bao gio", "so hieu", "so luong", "so lan", "hoi nghi", "to chuc thuc hien", "don vi nao",
-    "co quan nao", "bo sung", "ban nao", "so nao", "to chuc nao",
+    "co quan nao", "bo sung", "ban nao", "so nao", "to chuc nao", "bao cao giua ky", "bao cao tong ket",
 )
