@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from rag.lexicon import find_provinces
 from rag.lexicon import tasks as lx
 from rag.routing import docs_named
 from rag.tasks import DEFAULT_INDEX, AgencyTasks, Deadline, Duty, PlanTasks, TaskIndex, agency_matches, aligned_fold
@@ -217,6 +218,8 @@ def tasks_composed(question: str, standalone: str, metas: Sequence[DocumentMeta]
     if not asks_about_tasks(standalone):
         return None
     named = set(docs_named(standalone, metas))
+    if not named and find_provinces(standalone):
+        return None  # a province no plan is filed under: not ours to answer (the evidence gate refuses it)
     chosen = [m for m in metas if m.doc_id in named] or list(metas)
     answer = answer_tasks(standalone, tasks_for(chosen, trees))
     if answer is None:
