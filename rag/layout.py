@@ -14,7 +14,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from rag.structure import _DOC_TYPES
+from rag.lexicon import ANNEX_WORDS, TITLE_KEYWORDS
 
 # ---- data: page furniture and web debris (markers, compared on whole stripped lines, case-insensitive) ----
 
@@ -67,7 +67,7 @@ BREADCRUMB_SEPARATORS: tuple[str, ...] = (" > ", " » ", " / ", " › ")
 _LIST_ITEM_RE = re.compile(r"^(?:[-–—•+·*]|\d{1,2}[.)]|[a-zđ]\)|\[\d)")  # an item is never page furniture
 PAGE_NUMBER_RE = re.compile(r"^(?:trang\s+\d{1,4}(?:\s*/\s*\d{1,4})?|-\s*\d{1,4}\s*-|\d{1,4})$", re.IGNORECASE)
 
-_DOC_TYPE_LINE_RE = re.compile(r"^(?:" + "|".join((*_DOC_TYPES, "PHỤ LỤC")) + r")$")
+_DOC_TYPE_LINE_RE = re.compile(r"^(?:" + "|".join(dict.fromkeys((*TITLE_KEYWORDS, *ANNEX_WORDS))) + r")$")
 _QUOC_HIEU_RE = re.compile(r"^(?:CỘNG HÒA|CỘNG HOÀ|ĐẢNG CỘNG SẢN|Độc lập|ĐỘC LẬP)")
 _WORD_RE = re.compile(r"[^\W_]+")
 
