@@ -45,6 +45,7 @@
   function deadlineChip(d) {
     var norm = d.start && d.end && d.start !== d.end ? vnDate(d.start) + "–" + vnDate(d.end)
       : d.end ? vnDate(d.end) : (RECURRENCE[d.recurrence] || "");
+    if (norm && norm.toLowerCase() === d.phrase.toLowerCase()) { norm = ""; }  // "định kỳ → định kỳ"
     var chip = el("span", "chip deadline", d.phrase + (norm ? " → " + norm : ""));
     chip.title = "Thời hạn (nguyên văn → chuẩn hóa)";
     return chip;
