@@ -18,7 +18,7 @@ from api.metrics import app_registry
 from api.metrics import router as metrics_router
 from api.middleware import RequestContextMiddleware
 from api.queue import ModelQueue
-from api.routes import ask, chat, directives, documents, feedback, health, models, search, web
+from api.routes import ask, chat, directives, documents, feedback, health, models, search, tasks, web
 from api.security import RateLimiter
 from rag.assistant import Assistant
 from rag.config import Settings
@@ -132,7 +132,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         )
     app.add_middleware(RequestContextMiddleware, settings=settings)
 
-    for module in (health, ask, search, directives, documents, chat, models, feedback, web):
+    for module in (health, ask, search, directives, documents, tasks, chat, models, feedback, web):
         app.include_router(module.router)
     app.include_router(metrics_router)
     install_docs(app)

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rag.assistant import FILTER_KEYS
+from rag.tasks import PlanTasks
 from rag.types import Answer, ChatTurn, Citation, DirectiveRecord, DocumentMeta, IngestReport
 
 # Hard caps in the schema; the question limit from settings (max_question_chars) is checked in the route.
@@ -188,6 +189,14 @@ class DirectiveList(BaseModel):
 
 class DocumentList(BaseModel):
     documents: list[DocumentMeta]
+
+
+class TaskList(BaseModel):
+    """Who does what by when: per plan, agency → duties (verbatim, with section), deadlines and reports owed."""
+
+    plans: list[PlanTasks]
+    agencies: int = 0
+    duties: int = 0
 
 
 class SectionText(BaseModel):

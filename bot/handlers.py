@@ -63,6 +63,7 @@ from bot.keyboards import (
     section_keyboard,
     sources_keyboard,
 )
+from bot.tasks import reply_tasks
 from rag.assistant import Assistant, StreamEvent, content_holder
 from rag.config import Settings
 from rag.errors import PlanbotError, UnsupportedDocumentError, error_for_code
@@ -88,6 +89,7 @@ HELP_TEXT = (
     "kèm nguồn trích dẫn (tài liệu › mục).\n\n"
     "• Gửi câu hỏi bằng một tin nhắn văn bản; câu hỏi tiếp theo có thể dựa vào các câu trước.\n"
     "• /tra &lt;số hiệu&gt; — tra cứu văn bản chỉ đạo, ví dụ: /tra 35-NQ/TW hoặc /tra nq 35.\n"
+    "• /viec &lt;đơn vị&gt; — việc cần làm, thời hạn, báo cáo của một đơn vị, ví dụ: /viec Sở Văn hóa.\n"
     "• /nguon — xem lại nguồn của câu trả lời gần nhất.\n"
     "• /moi — bắt đầu cuộc trò chuyện mới (dừng câu trả lời đang soạn).\n"
     "• /help — xem hướng dẫn này.\n\n"
@@ -110,7 +112,7 @@ EDITED_TEXT = "Tôi không xử lý tin nhắn đã sửa. Hãy gửi câu hỏi
 NON_TEXT_TEXT = (
     "Tôi chỉ đọc được câu hỏi dạng văn bản. Hãy gõ câu hỏi của bạn, hoặc gửi /help để xem hướng dẫn."
 )
-UNKNOWN_COMMAND_TEXT = "Lệnh không được hỗ trợ. Các lệnh: /help, /tra, /nguon, /moi."
+UNKNOWN_COMMAND_TEXT = "Lệnh không được hỗ trợ. Các lệnh: /help, /tra, /viec, /nguon, /moi."
 EXPIRED_TEXT = "Nút này đã hết hạn. Hãy đặt lại câu hỏi."
 NO_SOURCES_TEXT = "Chưa có câu trả lời nào trong cuộc trò chuyện này. Hãy đặt một câu hỏi trước."
 RESET_TEXT = "Đã bắt đầu cuộc trò chuyện mới. Các câu hỏi tiếp theo sẽ không dựa vào nội dung trước đó."
@@ -130,6 +132,7 @@ SECTION_EMPTY = "Mục này không có nội dung."
 BOT_COMMANDS = (
     BotCommand("help", "Hướng dẫn và câu hỏi ví dụ"),
     BotCommand("tra", "Tra cứu văn bản chỉ đạo: /tra 35-NQ/TW"),
+    BotCommand("viec", "Việc cần làm của một đơn vị: /viec Sở Văn hóa"),
     BotCommand("nguon", "Nguồn của câu trả lời gần nhất"),
     BotCommand("moi", "Bắt đầu cuộc trò chuyện mới"),
 )
@@ -247,6 +250,7 @@ class BotHandlers:
         application.add_handler(CommandHandler(["start", "help"], self.on_help))
         application.add_handler(CommandHandler(["tra", "directive"], self.on_lookup))
         application.add_handler(CommandHandler("nguon", self.on_sources))
+        application.add_handler(CommandHandler("viec", self.on_tasks))
         application.add_handler(CommandHandler("moi", self.on_reset))
         application.add_handler(CallbackQueryHandler(self.on_callback))
         application.add_handler(MessageHandler(filters.Document.ALL, self.on_document))
@@ -356,6 +360,12 @@ class BotHandlers:
             )
         if len(records) > MAX_LOOKUP_RESULTS:
             await self._reply(message, LOOKUP_MORE.format(count=len(records) - MAX_LOOKUP_RESULTS))
+
+    async def on_tasks(self, update: Update, context: Context) -> None:
+        """/viec <đơn vị>: that agency's duties, deadlines and reports in the plans (bot/tasks.py)."""
+        message = update.effective_message
+        if message is not None:
+            await reply_tasks(self.assistant, " ".join(context.args or []), lambda html: self._reply(message, html))
 
     async def on_sources(self, update: Update, context: Context) -> None:
         """/nguon: the sources of the last answer again."""

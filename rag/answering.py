@@ -32,6 +32,7 @@ from rag.prompts import PromptTemplate
 from rag.refusal import EvidenceGate
 from rag.retrieval import Retriever, validate_filters
 from rag.routing import Route, docs_named, route, standalone_question
+from rag.tasks_answer import tasks_composed
 from rag.text import fold
 from rag.types import (
     SECTION_SEP,
@@ -224,6 +225,15 @@ class AnswerEngine:
                 metrics.record_refusal("filter_no_match")
                 yield from self._nothing(question, messages.NO_FILTER_MATCH)
                 return
+        # ---- tasks strategy (rag.tasks_answer): who does what by when, from the plans' own tables, no model call
+        tasks = tasks_composed(question, standalone, metas, self._trees)
+        if tasks is not None:
+            tasks[0].standalone_question = standalone if standalone != question else None
+            tasks[0].timings_ms = {"total_ms": round((time.perf_counter() - started) * 1000, 1)}
+            yield from (Event("sources", sources=tasks[1]), Event("token", text=tasks[0].answer),
+                        Event("done", answer=tasks[0]))
+            return
+        # ---- end tasks strategy
         early = self.gate.precheck(standalone, metas, self.stats())
         if early.refuse:
             log.info("refused before retrieval: %s", early.reason)

@@ -126,7 +126,7 @@ class ChatTurn(BaseModel):
     content: str
 
 
-AnswerMode = Literal["generated", "extractive", "metadata", "directive", "cross_plan", "refused"]
+AnswerMode = Literal["generated", "extractive", "metadata", "directive", "cross_plan", "tasks", "refused"]
 
 
 class Answer(BaseModel):

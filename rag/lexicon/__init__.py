@@ -10,6 +10,7 @@ Tables are plain tuples/dicts so existing modules can switch by import only.
 
 from __future__ import annotations
 
+from rag.lexicon import tasks as tasks
 from rag.lexicon.bodies import (
     ABBREVIATIONS,
     BODIES,
@@ -124,6 +125,7 @@ __all__ = [
     "province_label",
     "province_of",
     "province_successor",
+    "tasks",
     "type_of_code",
     "type_of_word",
 ]

@@ -33,6 +33,7 @@ from rag.types import (
     SearchHit,
     Section,
 )
+from tests.rag.helpers.tasks_plans import FakeCatalog
 
 REFUSAL = "Không tìm thấy thông tin này trong các kế hoạch đã nạp."
 
@@ -58,6 +59,7 @@ class FakeAssistant:
         self.warm_gate: threading.Event | None = None
         self._ready = False
         self.calls: list[tuple[str, Any]] = []
+        self.catalog = FakeCatalog([])  # the Catalog's read API (tasks routes); tests/api/routes/test_tasks.py fills it
         self.docs: dict[str, tuple[DocumentMeta, list[Section]]] = {}
         self._add_doc(
             "lai-chau-464",
