@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.evidence import strip_citations, supports
+from rag.evidence import close_to, strip_citations, supports
 
 _CITE = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
@@ -58,14 +58,39 @@ class VerifiedClaim:
     sources: list[int]  # verified 1-based indices into the evidence list
 
 
-def verify(claims: Sequence[Claim], evidence: Sequence[str]) -> tuple[list[VerifiedClaim], int]:
-    """Keep claims supported by a cited source (re-cite to another if needed); return them and the dropped count."""
+def example_sentences(messages: Sequence[dict[str, str]]) -> list[str]:
+    """Sentences of a prompt's worked examples: every turn between the system prompt and the last user turn
+    (sources and answers alike), without labels and markers."""
+    out: list[str] = []
+    for message in list(messages)[:-1]:
+        if message.get("role") == "system":
+            continue
+        for claim in parse_claims(message.get("content", "")):
+            text = re.sub(r"^(?:NGUỒN|CÂU HỎI)\s*:\s*", "", claim.text).strip(" -•")
+            if len(text.split()) >= 5 and "›" not in text and not text.endswith("?") and text not in out:
+                out.append(text)  # headings and the example question are not claims
+    return out
+
+
+def _supported(claim: str, source: str, examples: Sequence[str]) -> bool:
+    """The cited source supports the claim, and a claim that reuses a worked-example sentence is accepted only
+    when the source itself holds that sentence."""
+    if not supports(claim, source):
+        return False
+    return not any(close_to(claim, ex) and not close_to(ex, source, share=0.9) for ex in examples)
+
+
+def verify(claims: Sequence[Claim], evidence: Sequence[str], *, examples: Sequence[str] = ()
+           ) -> tuple[list[VerifiedClaim], int]:
+    """Keep claims supported by a cited source (re-cite to another if needed); return them and the dropped count.
+    `examples`: sentences of the prompt's worked examples, which can never verify on their own."""
     kept: list[VerifiedClaim] = []
     dropped = 0
     for claim in claims:
-        valid = [n for n in claim.sources if 1 <= n <= len(evidence) and supports(claim.text, evidence[n - 1])]
+        valid = [n for n in claim.sources
+                 if 1 <= n <= len(evidence) and _supported(claim.text, evidence[n - 1], examples)]
         if not valid:
-            valid = [i + 1 for i, src in enumerate(evidence) if supports(claim.text, src)][:1]
+            valid = [i + 1 for i, src in enumerate(evidence) if _supported(claim.text, src, examples)][:1]
         if valid:
             kept.append(VerifiedClaim(claim.text, valid))
         else:
