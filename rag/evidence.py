@@ -5,6 +5,7 @@ Everything here compares on the folded form (no diacritics, new tone placement),
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import threading
@@ -234,7 +235,7 @@ def _words(text: str) -> list[str]:
 
 
 def _bigrams(words: Sequence[str]) -> set[tuple[str, str]]:
-    return set(zip(words, words[1:], strict=False))
+    return set(itertools.pairwise(words))
 
 
 def _is_content(word: str) -> bool:
@@ -310,8 +311,10 @@ def supports(claim: str, source: str, *, min_overlap: float = 0.6, min_phrases: 
 
 
 def close_to(claim: str, sentence: str, *, share: float = 0.5) -> bool:
-    """Whether `claim` reuses a sentence: at least `share` of its content words sit in runs of `sentence`."""
-    return phrase_coverage(strip_citations(claim), sentence) >= share
+    """Whether `claim` reuses `sentence`: at least `share` of the claim's content words sit in runs of the
+    sentence and at least `share` of the sentence's sit in runs of the claim (a shared phrase alone is not)."""
+    claim = strip_citations(claim)
+    return phrase_coverage(claim, sentence) >= share and phrase_coverage(sentence, claim) >= share
 
 
 def best_window(words: Sequence[str], text: str, stats: CorpusStats, max_chars: int,

@@ -98,21 +98,79 @@ def verify(claims: Sequence[Claim], evidence: Sequence[str], *, examples: Sequen
     return kept, dropped
 
 
+def _render_one(claim: VerifiedClaim, order: list[int]) -> str:
+    """One claim with its markers renumbered in order of first use (`order` grows)."""
+    marks = []
+    for n in claim.sources:
+        if n not in order:
+            order.append(n)
+        marks.append(f"[{order.index(n) + 1}]")
+    match = re.match(r"^(.*?)([.!?…]*)$", claim.text.rstrip(), re.S)
+    text, end = (match.group(1), match.group(2)) if match else (claim.text.rstrip(), "")
+    if end in ("..", "...", "…", "....") or len(end) > 1:
+        return f"{text}… {''.join(marks)}"  # an ellipsis ("v.v.") stays before the marker
+    return f"{text} {''.join(marks)}{end or '.'}"
+
+
+def _bulleted(claim: VerifiedClaim) -> bool:
+    return claim.text.lstrip().startswith(("-", "•", "*", "+"))
+
+
 def render(claims: Sequence[VerifiedClaim]) -> tuple[str, list[int]]:
     """Answer text with markers renumbered 1..m in order of first use; returns the text and the evidence order."""
     order: list[int] = []
-    lines: list[str] = []
-    for claim in claims:
-        marks = []
-        for n in claim.sources:
-            if n not in order:
-                order.append(n)
-            marks.append(f"[{order.index(n) + 1}]")
-        match = re.match(r"^(.*?)([.!?…]*)$", claim.text.rstrip(), re.S)
-        text, end = (match.group(1), match.group(2)) if match else (claim.text.rstrip(), "")
-        if end in ("..", "...", "…", "....") or len(end) > 1:
-            lines.append(f"{text}… {''.join(marks)}")  # an ellipsis ("v.v.") stays before the marker
-        else:
-            lines.append(f"{text} {''.join(marks)}{end or '.'}")
-    bulleted = any(c.text.lstrip().startswith(("-", "•", "*", "+")) for c in claims)
-    return ("\n" if bulleted else " ").join(lines), order
+    lines = [_render_one(claim, order) for claim in claims]
+    return ("\n" if any(_bulleted(c) for c in claims) else " ").join(lines), order
+
+
+class VerifiedStream:
+    """Model deltas in, verified rendered sentences out, as each sentence completes.
+
+    The raw text so far is re-split on every delta; every claim but the last is complete (a later marker can
+    only attach to the last one), so it is verified against the source it cites and, when supported, emitted
+    rendered. What was emitted is exactly the final answer text (`text`): no reader sees an unverified word.
+    """
+
+    def __init__(self, evidence: Sequence[str], examples: Sequence[str] = ()) -> None:
+        self.evidence = list(evidence)
+        self.examples = list(examples)
+        self.raw = ""
+        self.kept: list[VerifiedClaim] = []
+        self.order: list[int] = []
+        self.dropped = 0
+        self.text = ""
+        self._done = 0  # claims already decided
+
+    def _decide(self, claims: Sequence[Claim]) -> list[str]:
+        out = []
+        for claim in claims:
+            kept, dropped = verify([claim], self.evidence, examples=self.examples)
+            self.dropped += dropped
+            for verified in kept:
+                piece = _render_one(verified, self.order)
+                if self.kept:
+                    sep = "\n" if _bulleted(verified) or _bulleted(self.kept[-1]) else " "
+                    piece = sep + piece
+                self.kept.append(verified)
+                self.text += piece
+                out.append(piece)
+        return out
+
+    def feed(self, delta: str) -> list[str]:
+        """Add a model delta; return the verified text pieces that became final (often none)."""
+        self.raw += delta
+        claims = parse_claims(self.raw)
+        ready = claims[self._done:len(claims) - 1]
+        self._done += len(ready)
+        return self._decide(ready)
+
+    def finish(self) -> list[str]:
+        """The model is done: decide the remaining claims."""
+        claims = parse_claims(self.raw.strip())
+        rest = claims[self._done:]
+        self._done = len(claims)
+        return self._decide(rest)
+
+    @property
+    def claims(self) -> int:
+        return self._done

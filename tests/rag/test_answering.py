@@ -163,7 +163,8 @@ def test_stream_order_and_cache(corpus_assistant: Assistant, scripted: ScriptedG
 
 
 def test_closing_the_stream_stops_generation(corpus_assistant: Assistant, scripted: ScriptedGenerator) -> None:
-    scripted.reply = " ".join(["tuyên truyền"] * 200)
+    # verified sentences stream as they complete, so the reader gets one long before the model is done
+    scripted.reply = lambda m: " ".join([f"{_first_sentence_of_source(m).rstrip('.')} [1]."] * 40)
     stream = corpus_assistant.stream("Phú Yên tuyên truyền về công tác xây dựng Đảng bằng hình thức nào?")
     for event in stream:
         if event.type == "token":
