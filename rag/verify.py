@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.evidence import close_to, strip_citations, supports
+from rag.evidence import close_to, phrase_coverage, strip_citations, supports
 
 _CITE = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
@@ -77,7 +77,7 @@ def _supported(claim: str, source: str, examples: Sequence[str]) -> bool:
     when the source itself holds that sentence."""
     if not supports(claim, source):
         return False
-    return not any(close_to(claim, ex) and not close_to(ex, source, share=0.9) for ex in examples)
+    return not any(close_to(claim, ex) and phrase_coverage(ex, source) < 0.9 for ex in examples)
 
 
 def verify(claims: Sequence[Claim], evidence: Sequence[str], *, examples: Sequence[str] = ()
