@@ -310,7 +310,11 @@ class AnswerEngine:
             metrics.record_refusal(verdict.reason)
             related = [Source(h.chunk, strip_injections(h.chunk.text)[:300], h.score).citation(i + 1)
                        for i, h in enumerate(hits[:3])]
-            answer = Answer(question=question, answer=messages.REFUSAL, refused=True, mode="refused",
+            text = messages.REFUSAL
+            if verdict.missing is not None and support >= self.settings.refusal_min_score and hits:
+                # the documents hold what is asked about, not the value: say which is missing
+                text = messages.NOT_STATED.format(doc=f"«{hits[0].chunk.doc_title}»", label=verdict.missing.label)
+            answer = Answer(question=question, answer=text, refused=True, mode="refused",
                             related=related, timings_ms={"retrieval_ms": retrieval_ms})
             yield Event("sources", sources=[])
             yield Event("token", text=answer.answer)

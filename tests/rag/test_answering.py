@@ -73,7 +73,8 @@ def test_unanswerable_is_refused_before_the_model(corpus_assistant: Assistant, s
                                                   question: str) -> None:
     scripted.reply = "Kinh phí là 100 triệu đồng [1]."
     answer = corpus_assistant.ask(question)
-    assert answer.refused and answer.answer == REFUSAL
+    # a plain refusal, or, when the plan asked about is there but not the value, a plain "not stated"
+    assert answer.refused and (answer.answer == REFUSAL or "không ghi" in answer.answer)
     assert not answer.citations
     assert scripted.prompts == []  # the model was never asked
 
