@@ -445,11 +445,24 @@ class AnswerEngine:
         missing = 0
         for meta in docs:
             title = meta.title or meta.doc_id
+            basis_said = False
             for field in plan.meta_fields:
                 found = self._metadata_field(meta, field)
                 if found is None:
                     missing += 1
-                    lines.append(f"- {title}: văn bản không ghi {messages.FIELD_LABELS[field]}.")
+                    line = f"- {title}: văn bản không ghi {messages.FIELD_LABELS[field]}."
+                    basis = (self._metadata_field(meta, "basis")
+                             if field in ("date", "number") and not basis_said and "basis" not in plan.meta_fields
+                             else None)
+                    if basis is not None:  # the particulars it shows are those of the plans it implements
+                        basis_said = True
+                        sentence, section, quote = basis
+                        n = len(citations) + 1
+                        citations.append(Citation(n=n, doc_id=meta.doc_id, doc_title=title,
+                                                  section_path=SECTION_SEP.join(section.path) or section.heading,
+                                                  quote=quote, score=1.0, section_id=section.section_id))
+                        line += f" {messages.OTHER_DOCUMENTS} {sentence} [{n}]"
+                    lines.append(line)
                     continue
                 sentence, section, quote = found
                 n = len(citations) + 1
