@@ -181,16 +181,11 @@ class SyntheticCorpus:
 
 def _passages(sources: Sequence[Path]) -> list[str]:
     """Body paragraphs of the real documents (numbering stripped), from the pipeline's own chunks."""
-    from rag.loaders import load_text
-    from rag.metadata import extract_metadata
-    from rag.structure import make_chunks, parse_sections
+    from rag.parsing import parse_document
 
     out: list[str] = []
     for path in sources:
-        text = load_text(path)
-        root = parse_sections(text)
-        meta = extract_metadata(text, root, doc_id=path.stem, filename=path.name)
-        for chunk in make_chunks(root, meta):
+        for chunk in parse_document(path.name, path.read_bytes(), doc_id=path.stem).chunks:
             if chunk.kind not in ("body", "annex"):
                 continue
             for line in chunk.text.splitlines():
@@ -241,14 +236,9 @@ def _synthetic_plan(rng: random.Random, passages: Sequence[str], n: int, items: 
 
 
 def _count_chunks(path: Path) -> int:
-    from rag.loaders import load_text
-    from rag.metadata import extract_metadata
-    from rag.structure import make_chunks, parse_sections
+    from rag.parsing import parse_document
 
-    text = load_text(path)
-    root = parse_sections(text)
-    meta = extract_metadata(text, root, doc_id=path.stem, filename=path.name)
-    return len(make_chunks(root, meta))
+    return len(parse_document(path.name, path.read_bytes(), doc_id=path.stem).chunks)
 
 
 def synthetic_corpus(

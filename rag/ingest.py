@@ -27,7 +27,7 @@ from rag.interfaces import Embedder, VectorStore
 from rag.loaders import SUPPORTED_SUFFIXES
 from rag.parsing import ParsedDocument, parse_document
 from rag.store import ChromaStore
-from rag.text import fold, normalize
+from rag.text import nfc, normalize, strip_diacritics
 from rag.types import IngestReport
 
 log = logging.getLogger(__name__)
@@ -45,9 +45,12 @@ def _version(data: bytes) -> str:
 
 
 def doc_id_for(filename: str) -> str:
-    """A stable, URL-safe id from a file name ('Kế hoạch 464.docx' → 'ke-hoach-464'; corpus stems stay as they are)."""
-    stem = Path(filename).stem
-    slug = re.sub(r"[^a-z0-9_]+", "-", fold(stem)).strip("-_")
+    """A stable, URL-safe id from a file name ('Kế hoạch 464.docx' → 'ke-hoach-464'; corpus stems stay as they are).
+
+    Only diacritics and case are folded: a file name is an identifier, not prose, so letters glued to digits
+    ('09daab284f.md', 'KH330.pdf') stay together."""
+    stem = nfc(Path(filename).stem)
+    slug = re.sub(r"[^a-z0-9_]+", "-", strip_diacritics(stem).lower()).strip("-_")
     return slug[:120] or "tai-lieu"
 
 
@@ -177,7 +180,8 @@ class Ingestor:
             )
         started = time.perf_counter()
         safe = doc_id_for(name) + Path(name).suffix.lower()
-        parsed = parse_document(safe, data, doc_id=doc_id_for(name))  # validates before anything is written
+        parsed = parse_document(name, data, doc_id=doc_id_for(name))  # validates before anything is written
+        parsed.meta.filename = safe  # the stored file's name (messages above name the user's file)
         self.reconcile()
         uploads = self.settings.data_dir / "uploads"
         uploads.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from rag.structure import _DOC_TYPES
+from rag.lexicon import ANNEX_WORDS, TITLE_KEYWORDS
 
 # ---- data: page furniture and web debris (markers, compared on whole stripped lines, case-insensitive) ----
 
@@ -64,9 +64,10 @@ WEB_PANEL_LABELS: tuple[str, ...] = (
 )
 # A breadcrumb: short items separated by one of these ("Trang chủ > Tin tức > Chính trị").
 BREADCRUMB_SEPARATORS: tuple[str, ...] = (" > ", " » ", " / ", " › ")
+_LIST_ITEM_RE = re.compile(r"^(?:[-–—•+·*]|\d{1,2}[.)]|[a-zđ]\)|\[\d)")  # an item is never page furniture
 PAGE_NUMBER_RE = re.compile(r"^(?:trang\s+\d{1,4}(?:\s*/\s*\d{1,4})?|-\s*\d{1,4}\s*-|\d{1,4})$", re.IGNORECASE)
 
-_DOC_TYPE_LINE_RE = re.compile(r"^(?:" + "|".join((*_DOC_TYPES, "PHỤ LỤC")) + r")$")
+_DOC_TYPE_LINE_RE = re.compile(r"^(?:" + "|".join(dict.fromkeys((*TITLE_KEYWORDS, *ANNEX_WORDS))) + r")$")
 _QUOC_HIEU_RE = re.compile(r"^(?:CỘNG HÒA|CỘNG HOÀ|ĐẢNG CỘNG SẢN|Độc lập|ĐỘC LẬP)")
 _WORD_RE = re.compile(r"[^\W_]+")
 
@@ -186,10 +187,14 @@ def drop_page_numbers(lines: list[str], counts: Counter[str]) -> list[str]:
 
 
 def drop_running_lines(lines: list[str], counts: Counter[str]) -> list[str]:
-    """Drop a short line that recurs at page breaks (form feeds) on at least three pages."""
+    """Drop a short line that recurs at page breaks on at least three pages.
+
+    Page breaks are form feeds; text without them (pages joined by blank lines) uses its page-number lines:
+    a short line repeated three times or more, each time within three lines of a page number, is running.
+    """
     pages = "\n".join(lines).split("\f")
     if len(pages) < 3:
-        return [ln.replace("\f", "") for ln in lines]
+        return _drop_lines_near_page_numbers([ln.replace("\f", "") for ln in lines], counts)
     edges: Counter[str] = Counter()
     for page in pages:
         nonblank = [ln.strip() for ln in page.split("\n") if ln.strip()]
@@ -209,6 +214,33 @@ def drop_running_lines(lines: list[str], counts: Counter[str]) -> list[str]:
             out.append(ln)
         out.append("")
     return out[:-1]
+
+
+def _drop_lines_near_page_numbers(lines: list[str], counts: Counter[str]) -> list[str]:
+    """Without page breaks: drop short lines repeated (3+ times) next to page-number lines."""
+    numbers = [i for i, ln in enumerate(lines) if PAGE_NUMBER_RE.match(ln.strip()) and not _in_table(lines, i)]
+    if len(numbers) < 2:
+        return lines
+    near: set[int] = set()
+    for i in numbers:
+        for step in (-1, 1):
+            j, seen = i + step, 0
+            while 0 <= j < len(lines) and seen < 3:
+                if lines[j].strip():
+                    near.add(j)
+                    seen += 1
+                j += step
+    repeated = Counter(lines[j].strip() for j in near if len(lines[j].strip()) <= 80)
+    running = {
+        ln for ln, n in repeated.items() if n >= 3 and not PAGE_NUMBER_RE.match(ln) and not _LIST_ITEM_RE.match(ln)
+    }
+    out: list[str] = []
+    for j, ln in enumerate(lines):
+        if j in near and ln.strip() in running:
+            counts["running_lines"] += 1
+            continue
+        out.append(ln)
+    return out
 
 
 # ---- 4. header table -------------------------------------------------------------------------------------

@@ -101,16 +101,16 @@ class NormalizedDocument:
 
     @property
     def notes(self) -> list[str]:
-        """Short English notes for logs and the ingest report ('3 page numbers dropped')."""
+        """Short Vietnamese notes for the ingest report ('3 dòng số trang đã bỏ')."""
         labels = {
-            "page_numbers": "page numbers dropped",
-            "running_lines": "running header/footer lines dropped",
-            "web_debris": "web page lines dropped",
-            "header_table": "header table lines rebuilt",
-            "table_lines": "table separator lines removed",
-            "joined": "wrapped lines joined",
-            "footnotes": "footnotes kept",
-            "markers": "footnote markers detached",
+            "page_numbers": "dòng số trang đã bỏ",
+            "running_lines": "dòng đầu/chân trang lặp lại đã bỏ",
+            "web_debris": "dòng của trang web đã bỏ",
+            "header_table": "dòng bảng tiêu đề đã dựng lại",
+            "table_lines": "dòng kẻ bảng đã bỏ",
+            "joined": "dòng bị ngắt đã nối lại",
+            "footnotes": "chú thích được giữ",
+            "markers": "dấu chú thích đã tách",
         }
         return [f"{n} {labels[k]}" for k, n in sorted(self.counts.items()) if n and k in labels]
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from rag.errors import DocumentReadError, PlanbotError
-from rag.loaders import load_bytes
+from rag.loaders import load_document
 from rag.metadata import extract_metadata
 from rag.normalize import normalize_document
 from rag.structure import make_chunks, parse_sections
@@ -52,7 +52,7 @@ class ParsedDocument:
     root: Section
     meta: DocumentMeta
     chunks: list[Chunk]
-    notes: list[str] = field(default_factory=list)  # English, for the ingest report and logs
+    notes: list[str] = field(default_factory=list)  # Vietnamese, for the ingest report
 
 
 def _stage(name: str, filename: str, fn: Callable[[], T]) -> T:
@@ -71,8 +71,8 @@ def _stage(name: str, filename: str, fn: Callable[[], T]) -> T:
 
 def parse_document(filename: str, data: bytes, *, doc_id: str) -> ParsedDocument:
     """Load, normalise, parse, extract metadata and chunk one document."""
-    loaded = load_bytes(filename, data)
-    normalised = _stage("normalise", filename, lambda: normalize_document(loaded))
+    loaded = load_document(filename, data)
+    normalised = _stage("normalise", filename, lambda: normalize_document(loaded.text))
     text = normalised.text
     if not text.strip():
         raise DocumentParseError(
@@ -83,5 +83,11 @@ def parse_document(filename: str, data: bytes, *, doc_id: str) -> ParsedDocument
     meta = _stage("metadata", filename, lambda: extract_metadata(text, root, doc_id=doc_id, filename=filename))
     chunks = _stage("chunks", filename, lambda: make_chunks(root, meta))
     return ParsedDocument(
-        doc_id=doc_id, filename=filename, text=text, root=root, meta=meta, chunks=chunks, notes=normalised.notes
+        doc_id=doc_id,
+        filename=filename,
+        text=text,
+        root=root,
+        meta=meta,
+        chunks=chunks,
+        notes=[*loaded.notes, *normalised.notes],  # how it was read (OCR pages...), then what was normalised
     )

@@ -22,34 +22,15 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from rag.lexicon import ANNEX_WORDS, PROVINCES, RECIPIENTS_RE, SIGNATURE_PREFIX_RE, TITLE_KEYWORDS
 from rag.text import fold, nfc
 from rag.types import Chunk, DocumentMeta, Section, SectionKind
 
 LABEL_MAX = 60
 
-# Title keywords of administrative documents (upper case at line start).
-_DOC_TYPES = (
-    "KẾ HOẠCH",
-    "CÔNG VĂN",
-    "QUYẾT ĐỊNH",
-    "CHỈ THỊ",
-    "HƯỚNG DẪN",
-    "BÁO CÁO",
-    "THÔNG BÁO",
-    "NGHỊ QUYẾT",
-    "CHƯƠNG TRÌNH",
-    "ĐỀ ÁN",
-    "TỜ TRÌNH",
-    "KẾT LUẬN",
-    "QUY CHẾ",
-    "QUY ĐỊNH",
-    "ĐỀ CƯƠNG",
-    "THÔNG TRI",
-    "CHUYÊN ĐỀ",
-    "PHƯƠNG ÁN",
-)
+_DOC_TYPES = TITLE_KEYWORDS  # title keywords at a line start ('KẾ HOẠCH'), from the lexicon
 _TITLE_RE = re.compile(r"^(?P<kw>" + "|".join(_DOC_TYPES) + r")(?![^\W\d_])")
-_ANNEX_RE = re.compile(r"^(?:ĐỀ CƯƠNG|PHỤ LỤC)(?![^\W\d_])")
+_ANNEX_RE = re.compile(r"^(?:" + "|".join(ANNEX_WORDS) + r")(?![^\W\d_])")
 _ANNEX_MIXED_RE = re.compile(r"^(?:Phụ lục|PHỤ LỤC)\s*(?:[IVX]+|\d+|số\s*\d+)?\s*:?$")
 _ROMAN_RE = re.compile(r"^(?P<num>[IVX]{1,6})\s*[.\-–—:)]\s*(?P<rest>\S.*)$")
 _NUM_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?P<sep>[.)]|(?=\s))\s*(?P<rest>\S.*)$")
@@ -61,8 +42,8 @@ _FOOTNOTE_RE = re.compile(r"^\[1\]\s+\S")
 _FORM_RE = re.compile(r"^(?:Mẫu biểu|Mẫu số|Biểu mẫu|Phụ biểu|Biểu số|MẪU BIỂU|MẪU SỐ|BIỂU MẪU|PHỤ BIỂU)\b")
 _BULLET_RE = re.compile(r"^[-–—•+*·]")
 _SEPARATOR_RE = re.compile(r"^[-_=*~.]{3,}$")
-_RECIPIENTS_RE = re.compile(r"^(?:noi nhan|noi gui)\s*(?::.*)?$", re.IGNORECASE)
-_SIG_PREFIX_RE = re.compile(r"^(?P<pre>T/M|TM|K/T|KT|TL|T/L|TUQ|Q)\s*[.:]?\s+(?P<rest>\S.*)$")
+_RECIPIENTS_RE = RECIPIENTS_RE
+_SIG_PREFIX_RE = SIGNATURE_PREFIX_RE
 _SIGNER_TITLE_RE = re.compile(
     r"^(?:pho )?(?:chu tich|bi thu|giam doc|truong ban|truong phong|chanh van phong|tong bien tap|"
     r"bo truong|thu truong|chu nhiem|truong doan|tong giam doc|hieu truong|vien truong)\b"
@@ -646,8 +627,6 @@ class _Parser:
 
 def _restore_case(lowered: str) -> str:
     """Re-capitalise the province names and a few proper nouns after lower-casing an upper-case title."""
-    from rag.metadata import PROVINCES  # local import: metadata depends on this module
-
     out = lowered
     for name in (*PROVINCES, "Việt Nam", "Đảng", "Nhà nước", "Mặt trận Tổ quốc"):
         out = re.sub(re.escape(name.lower()), name, out)

@@ -151,5 +151,5 @@ class IngestReport(BaseModel):
     chunks: int = 0
     directives: int = 0
     skipped: list[str] = Field(default_factory=list)  # "file: reason"
-    notes: list[str] = Field(default_factory=list)  # "file: 12 wrapped lines joined; 2 footnotes kept" (English)
+    notes: list[str] = Field(default_factory=list)  # "file: 12 dòng bị ngắt đã nối lại; ..." (Vietnamese)
     seconds: float = 0.0

@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.loaders import load_text
-from rag.metadata import extract_metadata
-from rag.structure import make_chunks, parse_sections
+from rag.parsing import parse_document
 from rag.types import Chunk, DocumentMeta, Section
 
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "corpus"
@@ -38,10 +36,8 @@ def corpus_path(key: str) -> Path:
 def parse_doc(key: str) -> ParsedDoc:
     """Load, parse, extract and chunk one corpus document."""
     path = corpus_path(key)
-    text = load_text(path)
-    root = parse_sections(text)
-    meta = extract_metadata(text, root, doc_id=key, filename=path.name)
-    return ParsedDoc(key, path, text, root, meta, make_chunks(root, meta))
+    parsed = parse_document(path.name, path.read_bytes(), doc_id=key)
+    return ParsedDoc(key, path, parsed.text, parsed.root, parsed.meta, parsed.chunks)
 
 
 @pytest.fixture(scope="session")

@@ -301,12 +301,12 @@ def test_a_document_that_breaks_the_parser_is_skipped_and_the_others_ingest(
 def test_an_upload_that_breaks_the_parser_is_a_planbot_error_and_writes_nothing(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("rag.parsing.extract_metadata", failing_metadata_for("ke-hoach"))
+    monkeypatch.setattr("rag.parsing.extract_metadata", failing_metadata_for("Kế hoạch"))
     assistant = make_assistant(data_dir)
     with pytest.raises(DocumentReadError) as info:
         assistant.ingest_bytes("Kế hoạch.txt", corpus_file("lai-chau").read_bytes())
     assert isinstance(info.value, InvalidInputError)  # the API answers 422
-    assert "Không phân tích được tệp" in info.value.user_message
+    assert "Không phân tích được tệp «Kế hoạch.txt»" in info.value.user_message  # the user's own file name
     assert not (data_dir / "uploads").exists()
     assert assistant.list_documents() == []
 
@@ -321,7 +321,7 @@ def test_ingest_report_carries_normalisation_notes(data_dir: Path, tmp_path: Pat
     report = make_assistant(data_dir).ingest([src])
     assert report.added == 1
     assert len(report.notes) == 1 and report.notes[0].startswith("ke-hoach-ngat-dong.md: ")
-    assert "1 page numbers dropped" in report.notes[0] and "wrapped lines joined" in report.notes[0]
+    assert "1 dòng số trang đã bỏ" in report.notes[0] and "dòng bị ngắt đã nối lại" in report.notes[0]
 
 
 def test_upload_at_the_size_limit_is_accepted(tmp_path: Path) -> None:

@@ -81,6 +81,17 @@ def test_running_header_repeated_at_page_breaks_is_dropped() -> None:
     assert "Nội dung trang 3 dài vừa đủ." in out
 
 
+def test_running_header_without_page_breaks_is_found_next_to_page_numbers() -> None:
+    page = "BỘ Y TẾ - KẾ HOẠCH 12\n\nNội dung trang {n}, một câu trọn vẹn.\n\n- Mục lặp lại;\n\n{n}"
+    pages = [page.format(n=n) for n in range(1, 5)]
+    lines = "\n\n".join(pages).split("\n")
+    out = drop_page_numbers(drop_running_lines(lines, Counter()), Counter())
+    assert "BỘ Y TẾ - KẾ HOẠCH 12" not in out
+    assert all(f"Nội dung trang {n}, một câu trọn vẹn." in out for n in range(1, 5))
+    assert out.count("- Mục lặp lại;") == 4  # a repeated list item is text, not furniture
+    assert not any(x.strip().isdigit() for x in out)
+
+
 HEADER = """|
 **UỶ BAN NHÂN DÂN**
 TỈNH THỬ NGHIỆM
@@ -287,5 +298,5 @@ def test_words_ignore_markup_and_punctuation() -> None:
 
 def test_notes_count_what_changed() -> None:
     doc = normalize_document(HEADER + "\n\nNội dung một dòng\nbị ngắt.\n\n- 2 -\n")
-    assert "1 page numbers dropped" in doc.notes
-    assert any(n.endswith("wrapped lines joined") for n in doc.notes)
+    assert "1 dòng số trang đã bỏ" in doc.notes
+    assert any(n.endswith("dòng bị ngắt đã nối lại") for n in doc.notes)
