@@ -89,3 +89,12 @@ def test_verified_stream_emits_only_verified_sentences_as_they_complete() -> Non
     assert stream.text == render(verify(parse_claims(raw), evidence)[0])[0]
     assert "Kinh phí tổ chức hội nghị là" not in stream.text and stream.dropped == 1
     assert stream.order == [1, 2]
+
+
+def test_a_marker_after_the_full_stop_still_belongs_to_its_sentence() -> None:
+    raw = ("Tổ chức tọa đàm, diễn đàn trên Đài Phát thanh - Truyền hình tỉnh.\n[1]\n"
+           "Hỗ trợ 50 triệu đồng cho Giải báo chí về xây dựng Đảng. [2]")
+    stream = VerifiedStream([FORMS, BUDGET])
+    pieces = [p for ch in raw for p in stream.feed(ch)] + stream.finish()
+    assert "".join(pieces) == stream.text == render(verify(parse_claims(raw), [FORMS, BUDGET])[0])[0]
+    assert stream.text.count("[1]") == 1 and stream.text.count("[2]") == 1 and stream.dropped == 0
