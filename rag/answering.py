@@ -26,6 +26,7 @@ from rag.evidence import (
     coverage,
     question_words,
 )
+from rag.injection import is_injection, strip_injections
 from rag.interfaces import Generator
 from rag.lexicon import merger_notes
 from rag.prompts import PromptTemplate
@@ -45,7 +46,7 @@ from rag.types import (
     SearchHit,
     Section,
 )
-from rag.verify import parse_claims, render, verify
+from rag.verify import VerifiedStream, example_sentences
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,9 @@ class AnswerEngine:
         self._generator = generator
         self._trees = trees
         self._template = PromptTemplate.load("answer")
+        # the worked examples' sentences: a claim that reuses one verifies only if its source holds it
+        self._examples = example_sentences(self._template.render_messages(
+            **{name: "" for name in self._template.list_variables()}))
         self.gate = EvidenceGate(registry, settings.refusal_min_score)
         self._stats: tuple[int, CorpusStats] | None = None
         self._lock = threading.Lock()
@@ -136,7 +140,9 @@ class AnswerEngine:
         for chunk, score in chunks:
             if used >= budget:
                 break
-            body = chunk.text.strip()
+            body = strip_injections(chunk.text).strip()  # planted instructions are never quoted nor prompted
+            if not body:
+                continue
             if len(body) <= per_source and sentences >= 3:
                 quote = body
             else:
@@ -312,8 +318,13 @@ class AnswerEngine:
         if verdict.refuse:
             log.info("refused: %s", verdict.reason)
             metrics.record_refusal(verdict.reason)
-            related = [Source(h.chunk, h.chunk.text[:300], h.score).citation(i + 1) for i, h in enumerate(hits[:3])]
-            answer = Answer(question=question, answer=messages.REFUSAL, refused=True, mode="refused",
+            related = [Source(h.chunk, strip_injections(h.chunk.text)[:300], h.score).citation(i + 1)
+                       for i, h in enumerate(hits[:3])]
+            text = messages.REFUSAL
+            if verdict.missing is not None and support >= self.settings.refusal_min_score and hits:
+                # the documents hold what is asked about, not the value: say which is missing
+                text = messages.NOT_STATED.format(doc=f"«{hits[0].chunk.doc_title}»", label=verdict.missing.label)
+            answer = Answer(question=question, answer=text, refused=True, mode="refused",
                             related=related, timings_ms={"retrieval_ms": retrieval_ms})
             yield Event("sources", sources=[])
             yield Event("token", text=answer.answer)
@@ -338,34 +349,37 @@ class AnswerEngine:
         )
         gen_started = time.perf_counter()
         first_token_ms: float | None = None
-        parts: list[str] = []
+        deltas = 0
+        checker = VerifiedStream([s.quote for s in sources], self._examples)
         stream = self._generator().stream(prompt, max_tokens=self.settings.llm_max_tokens, stop=["\n\n\n"])
         try:
             for delta in stream:
                 if first_token_ms is None:
                     first_token_ms = round((time.perf_counter() - started) * 1000, 1)
-                parts.append(delta)
-                yield Event("token", text=delta)
+                deltas += 1
+                for piece in checker.feed(delta):  # only verified sentences reach a reader
+                    yield Event("token", text=piece)
         finally:
             close = getattr(stream, "close", None)
             if close is not None:
                 close()
-        raw = "".join(parts).strip()
+        for piece in checker.finish():
+            yield Event("token", text=piece)
+        raw = checker.raw.strip()
         generation_ms = round((time.perf_counter() - gen_started) * 1000, 1)
-        metrics.record_generation(self._generator(), prompt, total_s=generation_ms / 1000, deltas=len(parts),
+        metrics.record_generation(self._generator(), prompt, total_s=generation_ms / 1000, deltas=deltas,
                                   first_token_s=None if first_token_ms is None
                                   else max(0.0, first_token_ms / 1000 - (gen_started - started)))
 
-        evidence_texts = [s.quote for s in sources]
-        claims = parse_claims(raw)
-        verified, dropped = verify(claims, evidence_texts)
+        dropped = checker.dropped
         mode = "generated"
-        if verified:
-            text, order = render(verified)
+        if checker.kept:
+            text, order = checker.text, checker.order
         elif fold(messages.REFUSAL)[:30] in fold(raw):
             log.info("model found nothing in the evidence; refusing")
             metrics.record_refusal("model_found_nothing")
             related = [s.citation(i + 1) for i, s in enumerate(sources[:3])]
+            yield Event("token", text=messages.REFUSAL)
             yield Event("done", answer=Answer(
                 question=question, answer=messages.REFUSAL, refused=True, mode="refused", related=related,
                 standalone_question=standalone if standalone != question else None,
@@ -375,8 +389,9 @@ class AnswerEngine:
         else:
             mode = "extractive"
             text, order = self._extractive(sources)
+            yield Event("token", text=text)
         if dropped:
-            log.info("verification dropped %d of %d sentences", dropped, len(claims))
+            log.info("verification dropped %d of %d sentences", dropped, checker.claims)
         citations = [sources[n - 1].citation(i + 1) for i, n in enumerate(order)]
         answer = Answer(
             question=question, answer=text, mode=mode, citations=citations,  # type: ignore[arg-type]
@@ -426,7 +441,7 @@ class AnswerEngine:
         for needle in (_compact(n) for n in needles if n):  # the most specific needle first
             for section in sections:
                 for line in section.text.splitlines():
-                    if needle and needle in _compact(line):
+                    if needle and needle in _compact(line) and not is_injection(line):
                         return section, line.strip().strip("*").strip()
         return None
 
@@ -440,11 +455,24 @@ class AnswerEngine:
         missing = 0
         for meta in docs:
             title = meta.title or meta.doc_id
+            basis_said = False
             for field in plan.meta_fields:
                 found = self._metadata_field(meta, field)
                 if found is None:
                     missing += 1
-                    lines.append(f"- {title}: văn bản không ghi {messages.FIELD_LABELS[field]}.")
+                    line = f"- {title}: văn bản không ghi {messages.FIELD_LABELS[field]}."
+                    basis = (self._metadata_field(meta, "basis")
+                             if field in ("date", "number") and not basis_said and "basis" not in plan.meta_fields
+                             else None)
+                    if basis is not None:  # the particulars it shows are those of the plans it implements
+                        basis_said = True
+                        sentence, section, quote = basis
+                        n = len(citations) + 1
+                        citations.append(Citation(n=n, doc_id=meta.doc_id, doc_title=title,
+                                                  section_path=SECTION_SEP.join(section.path) or section.heading,
+                                                  quote=quote, score=1.0, section_id=section.section_id))
+                        line += f" {messages.OTHER_DOCUMENTS} {sentence} [{n}]"
+                    lines.append(line)
                     continue
                 sentence, section, quote = found
                 n = len(citations) + 1
@@ -481,13 +509,13 @@ class AnswerEngine:
             if loc:
                 section = loc[0]
                 title = f" ({meta.signer_title})" if meta.signer_title else ""
-                return f"Người ký {who}: {meta.signer}{title}.", section, section.text.strip()
+                return f"Người ký {who}: {meta.signer}{title}.", section, strip_injections(section.text).strip()
         if field == "recipients" and meta.recipients:
             loc = self._locate(meta.doc_id, meta.recipients[:1], ("recipients",))
             if loc:
                 section = loc[0]
                 items = "; ".join(meta.recipients)
-                return f"Nơi nhận của {who}: {items}.", section, section.text.strip()
+                return f"Nơi nhận của {who}: {items}.", section, strip_injections(section.text).strip()
         if field == "basis" and meta.implements:
             loc = self._locate(meta.doc_id, meta.implements[:1], ("preamble", "header", "body"))
             if loc:
@@ -559,7 +587,7 @@ class AnswerEngine:
             if record.subject:
                 head += f" về {record.subject.removeprefix('về ').strip()}"
             if not record.subject and record.mentions:
-                context = " ".join(record.mentions[0].sentence.split())
+                context = " ".join(strip_injections(record.mentions[0].sentence).split())
                 if len(context) > 220:
                     context = context[:220].rsplit(" ", 1)[0] + "…"
                 head += f". Các kế hoạch nhắc đến văn bản này trong ngữ cảnh: «{context}»"
@@ -583,8 +611,8 @@ class AnswerEngine:
             for mention in (first_per_doc + extra)[:max(6, len(first_per_doc))]:
                 n = len(citations) + 1
                 citations.append(Citation(n=n, doc_id=mention.doc_id, doc_title=mention.doc_title,
-                                          section_path=mention.section_path, quote=mention.sentence, score=1.0,
-                                          section_id=mention.section_id))
+                                          section_path=mention.section_path, score=1.0,
+                                          quote=strip_injections(mention.sentence), section_id=mention.section_id))
                 lines.append(f"  • {mention.doc_title} › {mention.section_path} [{n}]")
         answer = Answer(question=question, answer="\n".join(lines), mode="directive", citations=citations,
                         directives=records)
@@ -596,7 +624,7 @@ class AnswerEngine:
         if not chunks:
             return None
         first = min(chunks, key=lambda c: c.order)
-        quote = " ".join(first.text.split())
+        quote = " ".join(strip_injections(first.text).split())
         if len(quote) > 240:
             quote = quote[:240].rsplit(" ", 1)[0] + "…"
         return Citation(n=n, doc_id=first.doc_id, doc_title=first.doc_title, section_path=first.path_str,
@@ -656,7 +684,10 @@ class AnswerEngine:
                 continue
             items = []
             for child in section.children:
-                first = child.text.strip().splitlines()[0].strip() if child.text.strip() else child.heading
+                body = strip_injections(child.text).strip()
+                if not body and child.text.strip():
+                    continue  # an item that only holds a planted instruction
+                first = body.splitlines()[0].strip() if body else child.heading
                 items.append(first if len(first) <= 160 else first[:157].rsplit(" ", 1)[0] + "…")
             head = section.text.strip().splitlines()[0].strip()
             quote = head + "\n" + "\n".join(items)

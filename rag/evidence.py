@@ -5,6 +5,7 @@ Everything here compares on the folded form (no diacritics, new tone placement),
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import threading
@@ -224,21 +225,96 @@ def strip_citations(text: str) -> str:
     return _CITE_RE.sub("", text)
 
 
-def supports(claim: str, source: str, *, min_overlap: float = 0.6) -> bool:
-    """Whether `source` supports `claim`: enough shared content words; every number and name is in the source."""
+_QUOTED_RE = re.compile(r"[«“\"]([^»”\"]{4,})[»”\"]")
+_CLAUSE_SPLIT = re.compile(r"[,;:()]\s|\s[-–]\s|\n")
+
+
+def _words(text: str) -> list[str]:
+    """Folded words in order, without 'số' ('Nghị quyết số 35' and 'Nghị quyết 35' are the same run)."""
+    return [w for w in _WORD_RE.findall(fold(text.replace("*", ""))) if w != "so"]
+
+
+def _bigrams(words: Sequence[str]) -> set[tuple[str, str]]:
+    return set(itertools.pairwise(words))
+
+
+def _is_content(word: str) -> bool:
+    return word not in STOPWORDS and len(word) > 1 and not any(ch.isdigit() for ch in word)
+
+
+def _is_doc_number(word: str) -> bool:
+    """'35-nq/tw', '464/kh-ldld': a document number (a date next to it is that document's date)."""
+    return any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word)
+
+
+def phrase_coverage(claim: str, source: str) -> float:
+    """Share of the claim's content words that sit in a run of ≥ 2 consecutive claim words also consecutive in
+    the source: words must come as the source's phrases, not scattered over it."""
+    words = _words(claim)
+    pairs = _bigrams(_words(source))
+    content = [i for i, w in enumerate(words) if _is_content(w)]
+    if not content:
+        return 0.0
+    covered = sum(1 for i in content if (i > 0 and (words[i - 1], words[i]) in pairs)
+                  or (i + 1 < len(words) and (words[i], words[i + 1]) in pairs))
+    return covered / len(content)
+
+
+def numbers_linked(claim: str, source: str) -> bool:
+    """Every number of the claim sits in a run shared with the source that also holds a word saying what it is
+    the number of (not only 'ngày', 'số', 'triệu đồng'…): a date or amount written elsewhere in the source,
+    about something else, does not support it."""
+    from rag.lexicon.units import NUMBER_FRAME_WORDS
+
+    words = _words(claim)
+    pairs = _bigrams(_words(source))
+    for i, word in enumerate(words):
+        if not any(ch.isdigit() for ch in word):
+            continue
+        lo = i
+        while lo > 0 and (words[lo - 1], words[lo]) in pairs:
+            lo -= 1
+        hi = i
+        while hi + 1 < len(words) and (words[hi], words[hi + 1]) in pairs:
+            hi += 1
+        others = words[lo:i] + words[i + 1:hi + 1]
+        if not any((_is_content(w) and w not in NUMBER_FRAME_WORDS) or _is_doc_number(w) for w in others):
+            return False
+    return True
+
+
+def quoted_titles_exact(claim: str, source: str) -> bool:
+    """Text the claim puts in quotes («…», "…") is in the source word for word."""
+    hay = " ".join(_words(source))
+    return all(" ".join(_words(q)) in hay for q in _QUOTED_RE.findall(claim))
+
+
+def supports(claim: str, source: str, *, min_overlap: float = 0.6, min_phrases: float = 0.6) -> bool:
+    """Whether `source` supports `claim`: enough shared content words, most of them in the source's own
+    phrases (ordered runs); every number and name is in the source and every number linked there to what the
+    claim says it is; quoted titles are exact."""
     claim = strip_citations(claim)
     claim_tokens = content_tokens(claim)
     if len(claim_tokens) < 3:
         return False  # too little content to check ("Tỉnh A, tỉnh B…"): never passes as supported
     source_tokens = content_tokens(source)
     overlap = len(claim_tokens & source_tokens) / len(claim_tokens)
-    if overlap < min_overlap:
+    if overlap < min_overlap or phrase_coverage(claim, source) < min_phrases:
         return False
     source_numbers = numbers_in(source)
     if any(n not in source_numbers for n in numbers_in(claim)):
         return False
     source_folded = folded_padded(source)
-    return all(f" {name} " in source_folded for name in names_in(claim))
+    if not all(f" {name} " in source_folded for name in names_in(claim)):
+        return False
+    return numbers_linked(claim, source) and quoted_titles_exact(claim, source)
+
+
+def close_to(claim: str, sentence: str, *, share: float = 0.5) -> bool:
+    """Whether `claim` reuses `sentence`: at least `share` of the claim's content words sit in runs of the
+    sentence and at least `share` of the sentence's sit in runs of the claim (a shared phrase alone is not)."""
+    claim = strip_citations(claim)
+    return phrase_coverage(claim, sentence) >= share and phrase_coverage(sentence, claim) >= share
 
 
 def best_window(words: Sequence[str], text: str, stats: CorpusStats, max_chars: int,

@@ -3,7 +3,9 @@
 A question is refused when what it asks about is not in the documents:
 - it names a province (under neither its old nor its 2025 name), a year of a plan, or a directive number the
   corpus never mentions, or a commune/ward/special zone ("xã Lương Minh") no document names;
-- it asks for a kind of value (money, a phone number, a count, a deadline) the retrieved evidence does not contain;
+- it asks for a kind of value (money, a phone number, a count, a deadline, an event's date) and no retrieved
+  sentence holds such a value linked to what it is asked of (rag.asked); `missing` then names the kind, so the
+  answer can say plainly what the documents do not state;
 - the retrieved evidence covers too little of its content words (threshold calibrated on eval/datasets/dev.jsonl).
 """
 
@@ -13,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rag.asked import AskedKind, asked_kind, linked_sentences, subject_words
 from rag.directives import DirectiveStore, parse_directive_query
 from rag.evidence import CorpusStats, coverage, unknown_share
 from rag.lexicon import find_local_places, find_provinces, province_equivalents
@@ -20,22 +23,6 @@ from rag.routing import meta_fields
 from rag.text import fold
 from rag.types import Chunk, DocumentMeta
 
-# (what the question asks for, pattern in the folded question, pattern the evidence must contain)
-_ANSWER_TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
-    ("money",
-     re.compile(r"\b(kinh phi|ngan sach|du toan|bao nhieu tien|chi phi|tien thuong|muc chi|chi bao nhieu)\b"),
-     re.compile(r"(\d[\d.,]*\s*(dong|trieu|ty)\b|\b(trieu dong|ty dong|kinh phi|ngan sach|du toan|chi phi)\b)")),
-    ("contact",
-     re.compile(r"\b(so dien thoai|dien thoai|email|hop thu|dia chi lien he|fax|hotline)\b"),
-     re.compile(r"(\b\d{2,4}[ .]?\d{3}[ .]?\d{3,4}\b|@|\bdien thoai\b|\bemail\b)")),
-    ("count",
-     re.compile(r"\b(bao nhieu|may) (buoi|tin|bai|tin bai|lan|nguoi|cuoc|hoi nghi|lop|doan|chuong trinh|san pham)\b"),
-     re.compile(r"\b(\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi) (buoi|tin|bai|lan|nguoi|cuoc|hoi nghi|lop|doan"
-                r"|chuong trinh|san pham|tac pham)\b")),
-    ("deadline",
-     re.compile(r"\b(han chot|thoi han|han nop|truoc ngay nao|cham nhat|han cuoi)\b"),
-     re.compile(r"\b(truoc ngay|cham nhat|thoi han|han chot|han nop|truoc \d{1,2}/\d{1,2})\b")),
-)
 _PLAN_YEAR = re.compile(r"\b(ke hoach|van ban|tai lieu)\b.{0,80}?\bnam (20\d\d)\b")
 
 
@@ -44,6 +31,7 @@ class Verdict:
     refuse: bool
     reason: str = ""
     support: float = 0.0
+    missing: AskedKind | None = None  # the value asked for, which the evidence does not link to its subject
 
 
 class EvidenceGate:
@@ -86,17 +74,17 @@ class EvidenceGate:
     def check(self, question: str, words: Sequence[str], hits: Sequence[Chunk], metas: Sequence[DocumentMeta],
               stats: CorpusStats) -> Verdict:
         """All checks, the evidence ones included (the model path)."""
-        q = fold(question)
         support = max((coverage(words, c.index_text(), stats) for c in hits[:3]), default=0.0)
         if not hits:
             return Verdict(True, "no evidence", support)
         early = self.precheck(question, metas, stats)
         if early.refuse:
             return Verdict(True, early.reason, support)
-        evidence = " " + " ".join(fold(" ".join(c.text for c in hits[:4])).split()) + " "
-        for name, asks, has in _ANSWER_TYPES:
-            if asks.search(q) and not has.search(evidence):
-                return Verdict(True, f"asks for {name}, evidence has none", support)
+        kind = asked_kind(question)
+        if kind is not None:
+            subject = subject_words(question, words, kind)
+            if not any(linked_sentences(kind, subject, c.text, c.path_str) for c in hits[:4]):
+                return Verdict(True, f"asks for {kind.name}, no evidence links one to its subject", support, kind)
         if unknown_share(words, stats) > 0.5:
             return Verdict(True, "most of the question's words appear in no document", support)
         if support < self.min_support:

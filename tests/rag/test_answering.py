@@ -73,7 +73,8 @@ def test_unanswerable_is_refused_before_the_model(corpus_assistant: Assistant, s
                                                   question: str) -> None:
     scripted.reply = "Kinh phí là 100 triệu đồng [1]."
     answer = corpus_assistant.ask(question)
-    assert answer.refused and answer.answer == REFUSAL
+    # a plain refusal, or, when the plan asked about is there but not the value, a plain "not stated"
+    assert answer.refused and (answer.answer == REFUSAL or "không ghi" in answer.answer)
     assert not answer.citations
     assert scripted.prompts == []  # the model was never asked
 
@@ -163,7 +164,8 @@ def test_stream_order_and_cache(corpus_assistant: Assistant, scripted: ScriptedG
 
 
 def test_closing_the_stream_stops_generation(corpus_assistant: Assistant, scripted: ScriptedGenerator) -> None:
-    scripted.reply = " ".join(["tuyên truyền"] * 200)
+    # verified sentences stream as they complete, so the reader gets one long before the model is done
+    scripted.reply = lambda m: " ".join([f"{_first_sentence_of_source(m).rstrip('.')} [1]."] * 40)
     stream = corpus_assistant.stream("Phú Yên tuyên truyền về công tác xây dựng Đảng bằng hình thức nào?")
     for event in stream:
         if event.type == "token":
