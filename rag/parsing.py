@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from rag.errors import DocumentReadError, PlanbotError
+from rag.injection import flag_injections
 from rag.loaders import load_document
 from rag.metadata import extract_metadata
 from rag.normalize import normalize_document
@@ -82,6 +83,9 @@ def parse_document(filename: str, data: bytes, *, doc_id: str) -> ParsedDocument
     root = _stage("sections", filename, lambda: parse_sections(text))
     meta = _stage("metadata", filename, lambda: extract_metadata(text, root, doc_id=doc_id, filename=filename))
     chunks = _stage("chunks", filename, lambda: make_chunks(root, meta))
+    flagged = flag_injections(root.walk())
+    if flagged:
+        log.warning("%s: %d instruction-like line(s) flagged; they are never quoted", filename, len(flagged))
     return ParsedDocument(
         doc_id=doc_id,
         filename=filename,
@@ -89,5 +93,7 @@ def parse_document(filename: str, data: bytes, *, doc_id: str) -> ParsedDocument
         root=root,
         meta=meta,
         chunks=chunks,
-        notes=[*loaded.notes, *normalised.notes],  # how it was read (OCR pages...), then what was normalised
+        # how it was read (OCR pages...), what was normalised, then instruction-like lines (never quoted)
+        notes=[*loaded.notes, *normalised.notes, *(f"dòng giống câu lệnh, không bao giờ được trích dẫn: {f}"
+                                                   for f in flagged)],
     )
