@@ -27,7 +27,9 @@ $PIP install -q --upgrade pip
 # on CPUs with AMX (Intel Sapphire Rapids and later) it enables AMX, which segfaults in ggml_backend_amx_mul_mat:
 # there, every SIMD extension the CPU has is switched on one by one and AMX off
 # (see ../shared/notes/llama-cpp-on-this-cpu.md). Older CPUs get exactly what they have (no AVX2 → no AVX2).
-cpu_has() { grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | tr ' ' '\n' | grep -qx "$1"; }
+# The flags are read once into a variable: no pipeline whose reader exits early (SIGPIPE under pipefail).
+CPU_FLAGS=" $(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2- || true) "
+cpu_has() { case "$CPU_FLAGS" in *" $1 "*) return 0 ;; esac; return 1; }
 if ! "$VENV/bin/python" -c "import llama_cpp" 2>/dev/null; then
   CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')
   if cpu_has amx_tile || cpu_has amx_int8 || cpu_has amx_bf16; then
@@ -44,7 +46,7 @@ if ! "$VENV/bin/python" -c "import llama_cpp" 2>/dev/null; then
     LLAMA_FLAGS="-DGGML_NATIVE=ON"
   fi
   LLAMA_FLAGS="$LLAMA_FLAGS -DLLAVA_BUILD=OFF -DCMAKE_PROJECT_llama.cpp_INCLUDE=$PWD/scripts/llama_no_common.cmake"
-  SIMD=$(for f in avx2 avx512f avx512_vnni avx512_bf16 avx_vnni amx_tile; do cpu_has $f && printf '%s ' $f; done)
+  SIMD=$(for f in avx2 avx512f avx512_vnni avx512_bf16 avx_vnni amx_tile; do if cpu_has $f; then printf '%s ' $f; fi; done)
   echo "CPU: ${CPU_MODEL:-unknown} (${SIMD:-no AVX2}) → llama.cpp build: $LLAMA_BUILD_KIND"
   echo "Building llama-cpp-python (a few minutes) with: $LLAMA_FLAGS"
   CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) CMAKE_ARGS="$LLAMA_FLAGS" $PIP install -q "llama-cpp-python==0.3.36"
