@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from rag.lexicon import CITED_TYPES, find_provinces, province_equivalents
+from rag.lexicon import CITED_TYPES, EVENT_WORDS, find_provinces, province_equivalents, province_successor
 from rag.text import DOC_NUMBER, fold, normalize
 from rag.types import ChatTurn, DocumentMeta
 
@@ -41,8 +41,11 @@ _META_PATTERNS: list[tuple[MetaField, re.Pattern[str]]] = [
 _CROSS_PATTERNS = re.compile(
     r"\b(nhung ke hoach nao|ke hoach nao|cac ke hoach|nhung tai lieu nao|tai lieu nao|van ban nao|nhung van ban"
     r"|tinh nao|nhung tinh|cac tinh|dia phuong nao|so sanh|ca hai|ca ba|tat ca|moi ke hoach|giua|khac nhau"
-    r"|giong nhau|diem chung|bao nhieu ke hoach|may ke hoach)\b"
+    r"|giong nhau|diem chung|bao nhieu ke hoach|may ke hoach"
+    r"|nhung (?:ke hoach|van ban|tai lieu)(?: [a-z]+){1,5} nao)\b"  # "những kế hoạch thi đua nào"
 )
+# An event the question asks the date of ("lễ phát động … tổ chức ngày nào", "hội nghị diễn ra khi nào").
+_EVENT = re.compile(r"\b(" + "|".join(EVENT_WORDS) + r")\b")
 _TYPE_ALT = "|".join(k for k in CITED_TYPES if k != "ke hoach")  # longest first
 _OTHER_TYPES = re.compile(rf"\b({_TYPE_ALT})\b")
 _REFERENT = re.compile(rf"\b({_TYPE_ALT}|van ban) (do|nay|ay|tren)\b")
@@ -58,23 +61,52 @@ class Route:
     docs: list[str] = field(default_factory=list)  # doc ids the question names
 
 
-def docs_named(question: str, metas: Sequence[DocumentMeta]) -> list[str]:
-    """Documents the question names by province (old or 2025 name), place, number or distinctive issuer words."""
+def _named(question: str, metas: Sequence[DocumentMeta], *, narrow: bool = True) -> tuple[list[str], int]:
+    """Documents the question names, and how many distinct things it names (provinces, places, numbers).
+
+    A place is a scope, not a choice: when several plans of one province are named only by the province, the
+    plan whose title shares the most of the question's words is taken (all of them when none stands out, or when
+    `narrow` is off: "which plans of X…"). Plans filed under a province's old and new names are one place."""
     q = " " + " ".join(re.findall(r"[a-z0-9/-]+", fold(question))) + " "
     q_compact = re.sub(r"\s+", "", q)
-    found: list[str] = []
     named = {fold(n) for canon, _, _ in find_provinces(question, capitalised=False)
              for n in province_equivalents(canon)}
+    by_number: list[str] = []
+    by_place: dict[str, list[str]] = {}
     for meta in metas:
-        keys = [meta.province, meta.place]
-        hit = any(k and f" {fold(k)} " in q for k in keys) or bool(meta.province and fold(meta.province) in named)
-        if not hit and meta.number:
+        if meta.number:
             num = fold(meta.number).replace(" ", "")
             lead = num.split("/")[0].split("-")[0]
-            hit = num in q_compact or bool(lead and re.search(rf"\b(ke hoach|kh|so)\s*{re.escape(lead)}\b", q))
-        if hit and meta.doc_id not in found:
-            found.append(meta.doc_id)
-    return found
+            if num in q_compact or (lead and re.search(rf"\b(ke hoach|kh|so)\s*{re.escape(lead)}\b", q)):
+                by_number.append(meta.doc_id)
+                continue
+        for key in (meta.province, meta.place):
+            if key and (f" {fold(key)} " in q or fold(key) in named):
+                place = province_successor(meta.province) or meta.province or key
+                by_place.setdefault(fold(place), []).append(meta.doc_id)
+                break
+    numbered = {fold(province_successor(m.province) or m.province or "") for m in metas if m.doc_id in by_number}
+    places = {key: _best_titles(question, [m for m in metas if m.doc_id in ids]) if narrow else ids
+              for key, ids in by_place.items() if key not in numbered}  # "Kế hoạch 987 của Nghệ An": one plan
+    found = list(dict.fromkeys([*by_number, *(d for ids in places.values() for d in ids)]))
+    return found, len(set(by_number)) + len(places)
+
+
+def _best_titles(question: str, metas: Sequence[DocumentMeta]) -> list[str]:
+    """Of several plans of one place, the one whose title shares clearly most words with the question."""
+    if len(metas) <= 1:
+        return [m.doc_id for m in metas]
+    words = set(re.findall(r"[a-z0-9]+", fold(question)))
+    scored = sorted(((len(words & set(re.findall(r"[a-z0-9]+", fold(m.title or "")))), m.doc_id) for m in metas),
+                    reverse=True)
+    if scored[0][0] >= 2 and scored[0][0] > scored[1][0]:
+        return [scored[0][1]]
+    return [m.doc_id for m in metas]
+
+
+def docs_named(question: str, metas: Sequence[DocumentMeta]) -> list[str]:
+    """Documents the question names by province (old or 2025 name), place, number or distinctive issuer words."""
+    return _named(question, metas)[0]
 
 
 def meta_fields(question: str) -> list[MetaField]:
@@ -84,25 +116,30 @@ def meta_fields(question: str) -> list[MetaField]:
 
 def route(question: str, metas: Sequence[DocumentMeta], *, is_directive: bool) -> Route:
     """Pick the answering path for a (standalone) question."""
-    docs = docs_named(question, metas)
-    fields = meta_fields(question)
     q = fold(question)
+    explicit_cross = bool(_CROSS_PATTERNS.search(q))
+    docs, distinct = _named(question, metas, narrow=not explicit_cross)
+    fields = meta_fields(question)
     if _OTHER_TYPES.search(q) and not re.search(r"\b(ke hoach|kh|van ban nay)\b", q):
         fields = []  # the date/number asked is a cited directive's, not a plan's: the registry answers
     if re.search(r"\b(han chot|thoi han|han nop|han cuoi|cham nhat|truoc ngay)\b", q):
         fields = [f for f in fields if f != "date"]  # a deadline is not the plan's date of issue
+    if _EVENT.search(q) and not re.search(r"\b(ban hanh|ky)\b", q):
+        fields = [f for f in fields if f != "date"]  # when an event takes place is not the plan's date of issue
     if fields and (len(docs) == 1 or len(metas) == 1):
         return Route("metadata", fields, docs or [m.doc_id for m in metas])
-    if fields and (len(docs) >= 2 or (docs and not _CROSS_PATTERNS.search(q))):
+    if fields and (distinct >= 2 or (docs and not explicit_cross)):
         return Route("metadata", fields, docs)  # e.g. "So sánh người ký kế hoạch của A và B"
     if fields and not docs and re.search(r"\b(ke hoach|van ban|tai lieu)\b", q) and not is_directive \
-            and not _CROSS_PATTERNS.search(q):
+            and not explicit_cross:
         return Route("metadata", fields, [])  # document taken from the conversation or retrieval
     if is_directive and len(docs) == 1:
         return Route("general", fields, docs)  # what one plan says about a directive: that plan's text
     if is_directive and not docs:
         return Route("directive", fields, docs)  # the registry lists every citing plan
-    if (_CROSS_PATTERNS.search(q) and len(docs) != 1) or len(docs) >= 2:
+    # Several plans are compared only when asked ("kế hoạch nào…", "so sánh…") or when two places or numbers are
+    # named; plans that merely share the province the question names are its scope (general path, boosted).
+    if (explicit_cross and len(docs) != 1) or distinct >= 2:
         return Route("cross_plan", fields, docs)
     return Route("general", fields, docs)
 

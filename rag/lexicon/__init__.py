@@ -36,6 +36,7 @@ from rag.lexicon.doctypes import (
 )
 from rag.lexicon.markers import (
     ANNEX_WORDS,
+    EVENT_WORDS,
     INTRO_WORDS,
     ORG_START,
     RECIPIENTS_RE,
@@ -85,6 +86,7 @@ __all__ = [
     "DOC_TYPE_NAMES",
     "DOC_TYPE_TABLE",
     "DOC_TYPE_WORDS",
+    "EVENT_WORDS",
     "FILE_OR_URL_RE",
     "FOLDED_NUMBER_RE",
     "INTRO_WORDS",

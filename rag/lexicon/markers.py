@@ -22,3 +22,9 @@ ORG_START: tuple[str, ...] = (
     "Đảng ủy", "Đảng uỷ", "Huyện ủy", "Thành ủy", "Mặt trận", "Văn phòng", "Đoàn", "Công đoàn", "Trung tâm", "Cục",
     "Bộ", "Hội đồng", "HĐND",
 )
+# Folded words naming an event whose date a question may ask (not the date a document was issued).
+EVENT_WORDS: tuple[str, ...] = (
+    "dien ra", "khai mac", "be mac", "hoi nghi", "hoi thao", "dai hoi", "cuoc thi", "hoi thi", "tap huan",
+    "mit tinh", "ra quan", "trien lam", "le phat dong", "to chuc vao", "to chuc ngay", "to chuc khi", "to chuc o",
+    "du kien to chuc",
+)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rag.assistant import Assistant
@@ -43,7 +45,10 @@ def test_cross_plan_question(real_assistant: Assistant) -> None:
 
 def test_unanswerable_question(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("Ngân sách cho kế hoạch tuyên truyền của MTTQ Khánh Hòa là bao nhiêu?")
-    assert answer.refused and answer.answer == REFUSAL
+    # Refused, or (the plan is there but names no amount) "… không ghi kinh phí / số tiền được hỏi": never a figure.
+    assert answer.refused
+    assert answer.answer == REFUSAL or "không ghi" in answer.answer, answer.answer
+    assert not re.search(r"\d", answer.answer.split("»")[-1]), answer.answer
 
 
 def test_follow_up(real_assistant: Assistant) -> None:

@@ -88,7 +88,7 @@ def test_an_answer_streamed_through_the_server(llama_server: str, corpus_data_di
     assert "error" not in kinds, [e.error for e in events if e.error]
     assert kinds[0] == "sources" and kinds[-1] == "done"
     tokens = [e.text for e in events if e.type == "token"]
-    assert len(tokens) > 3  # streamed delta by delta, not one block
+    assert tokens  # verified sentences stream one by one as they complete (rag.answering)
     final = events[-1].answer
     assert final is not None and not final.refused, final
     assert final.mode == "generated"
