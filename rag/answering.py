@@ -28,7 +28,7 @@ from rag.evidence import (
 )
 from rag.injection import is_injection, strip_injections
 from rag.interfaces import Generator
-from rag.lexicon import merger_notes
+from rag.lexicon import NUMBER_RE, merger_notes
 from rag.prompts import PromptTemplate
 from rag.refusal import EvidenceGate
 from rag.retrieval import Retriever, validate_filters
@@ -417,7 +417,7 @@ class AnswerEngine:
         if not looks_like_directive_query(text):
             return []
         found: list[DirectiveRecord] = []
-        for match in re.finditer(r"\d{1,5}\s*[-/]\s*[A-ZĐ][A-ZĐa-zđ]*(?:\s*/\s*[A-ZĐ0-9][A-ZĐa-zđ0-9]*)+", text):
+        for match in NUMBER_RE.finditer(text):  # the lexicon's pattern: 35-NQ/TW, 464/KH-LĐLĐ, 55/2022/QH15
             for record in self.registry.lookup(match.group(0), limit=2):
                 if record.directive_id not in {r.directive_id for r in found}:
                     found.append(record)
