@@ -5,13 +5,10 @@ from __future__ import annotations
 import math
 import shutil
 import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import numpy as np
 import pytest
 
@@ -21,6 +18,7 @@ from rag.interfaces import VectorStore
 from rag.store import ChromaStore
 from rag.types import Chunk
 from tests.conftest import make_settings
+from tests.rag.helpers.servers import running_server
 from tests.rag.helpers.support import consistency_problems, corpus_file, doc_id_of, make_assistant
 
 pytestmark = pytest.mark.integration
@@ -161,31 +159,10 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("chroma-server")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log = root / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([str(cli), "run", "--path", str(root / "db"), "--host", "127.0.0.1",
-                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.skip(f"chroma run exited ({proc.returncode}): {log.read_text(errors='replace')[-500:]}")
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.skip(f"chroma run gave no heartbeat in 90 s: {log.read_text(errors='replace')[-500:]}")
-            time.sleep(0.2)
+    with running_server([str(cli), "run", "--path", str(root / "db"), "--host", "127.0.0.1", "--port", str(port)],
+                        log=root / "server.log", ready_url=f"{url}/api/v2/heartbeat", timeout_s=90,
+                        give_up=pytest.skip):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_store_against_a_chroma_server(chroma_server: str, tmp_path: Path) -> None:

@@ -8,10 +8,8 @@ server, then a final answer that cites the plan the question is about.
 from __future__ import annotations
 
 import socket
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +18,7 @@ import pytest
 
 from rag.assistant import Assistant
 from tests.conftest import make_settings
+from tests.rag.helpers.servers import running_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -44,34 +43,11 @@ def llama_server() -> Iterator[str]:
     model = ensure_model(make_settings(Path(tempfile.gettempdir()) / "planbot-test-model"))
     port = _free_port()
     log = Path(tempfile.mkdtemp(prefix="planbot-llama-server-")) / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", ALIAS,
-             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--verbose", "False"],
-            stdout=out, stderr=subprocess.STDOUT,
-        )
     url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited ({proc.returncode}): {log.read_text(errors='replace')[-800:]}")
-            try:
-                if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"llama_cpp.server not up in 300 s: {log.read_text(errors='replace')[-800:]}")
-            time.sleep(0.5)
+    with running_server([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", ALIAS,
+                         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--verbose", "False"],
+                        log=log, ready_url=f"{url}/models", timeout_s=300, give_up=pytest.fail, poll_s=0.5):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_the_server_lists_the_model(llama_server: str) -> None:
