@@ -126,7 +126,7 @@ class ChatTurn(BaseModel):
     content: str
 
 
-AnswerMode = Literal["generated", "extractive", "metadata", "directive", "cross_plan", "tasks", "refused"]
+AnswerMode = Literal["generated", "extractive", "metadata", "directive", "cross_plan", "tasks", "section", "refused"]
 
 
 class Answer(BaseModel):
@@ -135,6 +135,8 @@ class Answer(BaseModel):
     refused: bool = False
     mode: AnswerMode = "generated"
     citations: list[Citation] = Field(default_factory=list)
+    # the remainder of a long answer ("Xem thêm"): same citation numbers as `answer`; empty when nothing is held back
+    more: str = ""
     related: list[Citation] = Field(default_factory=list)  # "có thể liên quan" when refused
     directives: list[DirectiveRecord] = Field(default_factory=list)
     standalone_question: str | None = None  # the follow-up rewritten with its history
