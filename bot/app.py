@@ -1,4 +1,8 @@
-"""Building and running the Telegram bot: long polling by default, webhook mode when a webhook URL is set."""
+"""Building and running the Telegram bot: long polling by default, webhook mode when a webhook URL is set.
+
+start_application / stop_application (bot.lifecycle) are re-exported here for callers that run the bot inside
+their own event loop (api.app).
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,21 @@ from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
-from bot.handlers import BOT_COMMANDS, EDIT_INTERVAL_S, BotHandlers
+from bot.answers import EDIT_INTERVAL_S
+from bot.context import CONTEXT_TYPES
+from bot.handlers import BotHandlers
+from bot.lifecycle import HANDLERS_KEY, set_commands, start_application, stop_application
+from bot.webhook import attach_webhook
 from rag.assistant import Assistant
 from rag.config import Settings
+
+__all__ = ["build_application", "file_url_for", "run_bot", "start_application", "stop_application"]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
-HANDLERS_KEY = "planbot_handlers"
 _TOKEN_LOGGER_ROOTS = ("telegram", "httpx", "httpcore")
 
 
@@ -89,6 +97,7 @@ def build_application(
         .token(token)
         .base_url(settings.telegram_api_url)
         .defaults(defaults)
+        .context_types(CONTEXT_TYPES)
         .rate_limiter(AIORateLimiter(max_retries=2))
         .concurrent_updates(16)
     )
@@ -102,47 +111,6 @@ def build_application(
     handlers.register(application)
     application.bot_data[HANDLERS_KEY] = handlers
     return application
-
-
-async def set_commands(application: Application) -> None:
-    """Publish the command menu (best effort)."""
-    try:
-        await application.bot.set_my_commands(list(BOT_COMMANDS))
-    except TelegramError:
-        logger.warning("Could not set the bot's command menu", exc_info=True)
-
-
-async def start_application(application: Application, settings: Settings) -> None:
-    """Start the bot inside an already running event loop (e.g. a FastAPI lifespan).
-
-    Webhook mode registers the webhook; polling mode starts the Updater.
-    """
-    await application.initialize()
-    await set_commands(application)
-    if settings.telegram_webhook_url:
-        secret = (
-            settings.telegram_webhook_secret.get_secret_value() if settings.telegram_webhook_secret else None
-        )
-        await application.bot.set_webhook(
-            settings.telegram_webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
-        )
-        logger.info("Telegram webhook registered")
-    await application.start()
-    if not settings.telegram_webhook_url and application.updater is not None:
-        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-        logger.info("Telegram bot polling for updates")
-
-
-async def stop_application(application: Application) -> None:
-    """Stop what start_application started: generations, polling, update processing."""
-    handlers = application.bot_data.get(HANDLERS_KEY)
-    if isinstance(handlers, BotHandlers):
-        handlers.cancel_all()
-    if application.updater is not None and application.updater.running:
-        await application.updater.stop()
-    if application.running:
-        await application.stop()
-    await application.shutdown()
 
 
 def _warm_up_in_background(assistant: Assistant) -> None:
@@ -168,8 +136,6 @@ def run_bot(settings: Settings, *, assistant: Assistant | None = None) -> None:
     if settings.telegram_webhook_url:
         import uvicorn
         from fastapi import FastAPI
-
-        from bot.webhook import attach_webhook
 
         app = FastAPI(
             title="Trợ lý Kế hoạch — Telegram webhook", docs_url=None, redoc_url=None, openapi_url=None

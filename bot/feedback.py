@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.context import ChatData
+from bot.texts import (
+    COMMENT_PLACEHOLDER,
+    COMMENT_PROMPT,
+    FEEDBACK_EXPIRED,
+    THANKS_TEXT,
+    VOTE_DOWN_BUTTON,
+    VOTE_UP_BUTTON,
+)
 from rag.config import Settings
 from rag.feedback import (
     COMMENT_MAX,
@@ -29,20 +37,13 @@ from rag.types import Answer, ChatTurn
 logger = logging.getLogger(__name__)
 
 FEEDBACK_PREFIX = "fb:"
-THANKS_TEXT = {
-    "up": "Cảm ơn bạn đã đánh giá 👍.",
-    "down": "Cảm ơn bạn đã đánh giá 👎.",
-}
-COMMENT_PROMPT = " Muốn góp ý thêm (câu trả lời đúng là gì, thiếu ý nào…), hãy trả lời tin nhắn này."
-COMMENT_SAVED = "Đã nhận góp ý. Cảm ơn bạn!"
-FEEDBACK_EXPIRED = "Câu trả lời này đã quá cũ để đánh giá. Hãy hỏi lại rồi đánh giá."
-MAX_PROMPTS = 200
 
 
 def feedback_row(answer_id: str) -> list[InlineKeyboardButton]:
+    """The 👍/👎 buttons of one answer."""
     return [
-        InlineKeyboardButton("👍 Hữu ích", callback_data=f"{FEEDBACK_PREFIX}up:{answer_id}"),
-        InlineKeyboardButton("👎 Chưa đúng", callback_data=f"{FEEDBACK_PREFIX}down:{answer_id}"),
+        InlineKeyboardButton(VOTE_UP_BUTTON, callback_data=f"{FEEDBACK_PREFIX}up:{answer_id}"),
+        InlineKeyboardButton(VOTE_DOWN_BUTTON, callback_data=f"{FEEDBACK_PREFIX}down:{answer_id}"),
     ]
 
 
@@ -78,7 +79,7 @@ class TelegramFeedback:
     def remember(self, answer: Answer, history: Sequence[ChatTurn]) -> str:
         return self.recent.remember(answer, history)
 
-    async def vote(self, data: str, user_id: int | None, chat_data: dict[Any, Any]) -> tuple[str, bool]:
+    async def vote(self, data: str, user_id: int | None, chat_data: ChatData) -> tuple[str, bool]:
         """Record a press; returns the reply text and whether it asks for a comment."""
         parsed = parse_vote(data)
         answered = self.recent.get(parsed[1]) if parsed else None
@@ -89,23 +90,19 @@ class TelegramFeedback:
         item = Feedback(rating=rating, channel="telegram", identity=f"tg:{user_id}" if user_id else None,
                         answered=answered, doc_versions=doc_versions(answered, documents))
         await asyncio.to_thread(self.store.save, item)
-        chat_data["feedback_pending"] = answer_id
+        chat_data.feedback_pending = answer_id
         return THANKS_TEXT[rating] + COMMENT_PROMPT, True
 
-    def prompt_sent(self, prompt: Message, chat_data: dict[Any, Any]) -> None:
+    def prompt_sent(self, prompt: Message, chat_data: ChatData) -> None:
         """Remember which bot message asks for a comment on which answer."""
-        answer_id = chat_data.pop("feedback_pending", None)
-        if answer_id is None:
-            return
-        prompts: OrderedDict[int, str] = chat_data.setdefault("feedback_prompts", OrderedDict())
-        prompts[prompt.message_id] = answer_id
-        while len(prompts) > MAX_PROMPTS:
-            prompts.popitem(last=False)
+        answer_id, chat_data.feedback_pending = chat_data.feedback_pending, None
+        if answer_id is not None:
+            chat_data.remember_prompt(prompt.message_id, answer_id)
 
-    async def comment(self, message: Message, chat_data: dict[Any, Any]) -> bool:
+    async def comment(self, message: Message, chat_data: ChatData) -> bool:
         """If `message` replies to a comment prompt, store its text as the comment; True when it did."""
         replied = message.reply_to_message
-        prompts: OrderedDict[int, str] | None = chat_data.get("feedback_prompts")
+        prompts = chat_data.feedback_prompts
         if replied is None or not prompts or replied.message_id not in prompts or not message.text:
             return False
         answered = self.recent.get(prompts[replied.message_id])
@@ -118,6 +115,7 @@ class TelegramFeedback:
         await asyncio.to_thread(self.store.save, item)
         return True
 
+
 def comment_reply_box() -> ForceReply:
     """Opens the reply box on the user's side, so the comment is a reply to the prompt."""
-    return ForceReply(selective=True, input_field_placeholder="Góp ý của bạn…")
+    return ForceReply(selective=True, input_field_placeholder=COMMENT_PLACEHOLDER)

@@ -6,16 +6,14 @@ import html
 import re
 from collections.abc import Sequence
 
+from bot import texts
+from bot.texts import REFUSED_TEXT, RELATED_HEADER, SEARCHING_TEXT, SOURCES_HEADER
 from rag.types import SECTION_SEP, Answer, Citation, DirectiveRecord
+from rag.verify import parse_claims
 
 MAX_MESSAGE_CHARS = 4096
 PREVIEW_CHARS = 3800  # the streamed preview is cut here (a footer and an ellipsis still fit)
 QUOTE_CHARS = 1200
-
-SEARCHING_TEXT = "Đang tìm trong tài liệu…"
-REFUSED_TEXT = "Không tìm thấy thông tin này trong các tài liệu hiện có."
-RELATED_HEADER = "Có thể liên quan:"
-SOURCES_HEADER = "Nguồn:"
 
 # A position must never fall inside an HTML tag or an entity (`&amp;`) when we cut.
 _TAG_OR_ENTITY = re.compile(r"<[^<>]*>|&[#a-zA-Z0-9]+;")
@@ -135,43 +133,62 @@ def format_answer(answer: Answer) -> str:
     return "\n\n".join(parts)
 
 
+def cited_numbers(text: str) -> set[int]:
+    """The citation numbers ([n], [n, m]) used in a text."""
+    return {n for claim in parse_claims(text) for n in claim.sources}
+
+
+def format_more(more: str, citations: Sequence[Citation]) -> str:
+    """The held-back remainder of a long answer, rendered like the answer: its text, then the sources it cites.
+
+    May be longer than one message: split it afterwards (split_message cuts at paragraph, then line boundaries).
+    """
+    used = cited_numbers(more)
+    parts = [escape(more.strip())]
+    listed = [c for c in citations if c.n in used]
+    if listed:
+        parts.append(format_source_list(listed))
+    return "\n\n".join(p for p in parts if p)
+
+
 def format_quote(citation: Citation) -> str:
     """One cited passage: its label and the quoted text."""
-    quote = shorten(citation.quote, QUOTE_CHARS) if citation.quote else "(không có trích đoạn)"
+    quote = shorten(citation.quote, QUOTE_CHARS) if citation.quote else texts.NO_QUOTE_TEXT
     return f"<b>[{citation.n}] {escape(source_label(citation))}</b>\n\n<i>{escape(quote)}</i>"
 
 
 def format_section(title: str, path: str, text: str) -> str:
-    """The full text of a section (for 'Xem thêm'); may be longer than one message: split it afterwards."""
+    """The full text of a section (its source button); may be longer than one message: split it afterwards."""
     label = f"{title}{SECTION_SEP}{path}" if path else title
     return f"<b>{escape(label)}</b>\n\n{escape(text.strip())}"
 
 
 def format_directive(record: DirectiveRecord, max_mentions: int = 8) -> str:
     """A registry entry: type, number, date, issuer, subject and the plans that cite it."""
-    title = f"{record.doc_type} số {record.number}"
+    title = texts.DIRECTIVE_TITLE.format(doc_type=record.doc_type, number=record.number)
     lines = [f"<b>{escape(title)}</b>"]
     if record.date:
-        lines.append(f"Ngày ban hành: {escape(_vn_date(record.date))}")
+        lines.append(texts.DIRECTIVE_DATE.format(date=escape(_vn_date(record.date))))
     issuer = record.issuer or ""
     if record.term:
         issuer = f"{issuer} {record.term}".strip()
     if issuer:
-        lines.append(f"Cơ quan ban hành: {escape(issuer)}")
+        lines.append(texts.DIRECTIVE_ISSUER.format(issuer=escape(issuer)))
     if record.subject:
-        lines.append(f"Trích yếu: {escape(record.subject)}")
+        lines.append(texts.DIRECTIVE_SUBJECT.format(subject=escape(record.subject)))
     if record.doc_id:
-        lines.append(f"Có trong kho tài liệu: {escape(record.title or record.number)} (mã: {escape(record.doc_id)})")
+        lines.append(texts.DIRECTIVE_STORED.format(
+            title=escape(record.title or record.number), doc_id=escape(record.doc_id)))
     if record.mentions:
         lines.append("")
-        lines.append(f"<b>Được nhắc đến trong {len(record.mentions)} đoạn:</b>")
+        lines.append(texts.DIRECTIVE_MENTIONS.format(count=len(record.mentions)))
         for i, mention in enumerate(record.mentions[:max_mentions], start=1):
             label = f"{mention.doc_title}{SECTION_SEP}{mention.section_path}"
             lines.append(f"{i}. {escape(label)}")
         if len(record.mentions) > max_mentions:
-            lines.append(f"… và {len(record.mentions) - max_mentions} đoạn khác.")
+            lines.append(texts.DIRECTIVE_MORE_MENTIONS.format(count=len(record.mentions) - max_mentions))
     else:
-        lines.append("Chưa có kế hoạch nào trong kho tài liệu trích dẫn văn bản này.")
+        lines.append(texts.DIRECTIVE_UNCITED)
     return "\n".join(lines)
 
 

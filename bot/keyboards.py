@@ -1,29 +1,24 @@
-"""Inline keyboards and the per-chat store of the sources their buttons point to.
+"""Inline keyboards and what their buttons point to.
 
 Telegram limits callback data to 64 bytes, and document ids are longer, so a button carries a short key
-(`q:17`, `s:17`, `ex:0`) into a bounded per-chat `RefStore` kept in `chat_data`.
+(`q:17`, `s:17`, `m:3`, `ex:0`) into a bounded per-chat store (bot.store.BoundedStore) kept in the typed chat data.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.formatting import shorten
+from bot.texts import EXAMPLE_QUESTIONS, MORE_BUTTON, SECTION_BUTTON
 from rag.types import Citation, Mention
 
 QUOTE_PREFIX = "q:"  # show the quoted passage of a source
-SECTION_PREFIX = "s:"  # show the full section ("Xem thêm")
+SECTION_PREFIX = "s:"  # show the full section of a source ("Toàn văn mục")
+MORE_PREFIX = "m:"  # show the held-back remainder of a long answer ("Xem thêm")
 EXAMPLE_PREFIX = "ex:"  # ask one of the example questions
-
-EXAMPLE_QUESTIONS: tuple[str, ...] = (
-    "Kế hoạch 464/KH-LĐLĐ của Lai Châu có những hình thức tuyên truyền nào?",
-    "Những kế hoạch nào nhắc đến Nghị quyết 35-NQ/TW?",
-    "Mục đích, yêu cầu của kế hoạch tuyên truyền xây dựng Đảng ở Khánh Hòa là gì?",
-)
 
 
 @dataclass(frozen=True)
@@ -73,28 +68,6 @@ class SourceRef:
         )
 
 
-class RefStore:
-    """A bounded map from short keys to source references (the oldest are forgotten first)."""
-
-    def __init__(self, capacity: int = 500) -> None:
-        self.capacity = capacity
-        self._refs: OrderedDict[str, SourceRef] = OrderedDict()
-        self._next = 1
-
-    def add(self, ref: SourceRef) -> str:
-        """Store a reference and return its key."""
-        key = str(self._next)
-        self._next += 1
-        self._refs[key] = ref
-        while len(self._refs) > self.capacity:
-            self._refs.popitem(last=False)
-        return key
-
-    def get(self, key: str) -> SourceRef | None:
-        """The reference stored under this key, if it is still remembered."""
-        return self._refs.get(key)
-
-
 def examples_keyboard(examples: Sequence[str] = EXAMPLE_QUESTIONS) -> InlineKeyboardMarkup:
     """One button per example question."""
     return InlineKeyboardMarkup(
@@ -106,7 +79,7 @@ def examples_keyboard(examples: Sequence[str] = EXAMPLE_QUESTIONS) -> InlineKeyb
 
 
 def sources_keyboard(entries: Sequence[tuple[str, SourceRef]]) -> InlineKeyboardMarkup | None:
-    """Under an answer: per source, a button for its quote and a 'Xem thêm' button for its full section."""
+    """Under an answer: per source, a button for its quote and one for its full section."""
     rows = []
     for key, ref in entries:
         row = [
@@ -115,20 +88,20 @@ def sources_keyboard(entries: Sequence[tuple[str, SourceRef]]) -> InlineKeyboard
             )
         ]
         if ref.section_id:
-            row.append(InlineKeyboardButton("Xem thêm", callback_data=f"{SECTION_PREFIX}{key}"))
+            row.append(InlineKeyboardButton(SECTION_BUTTON, callback_data=f"{SECTION_PREFIX}{key}"))
         rows.append(row)
     return InlineKeyboardMarkup(rows) if rows else None
 
 
 def section_keyboard(key: str, ref: SourceRef) -> InlineKeyboardMarkup | None:
-    """Under a quote: the 'Xem thêm' button."""
+    """Under a quote: the button for the full section."""
     if not ref.section_id:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton("Xem thêm", callback_data=f"{SECTION_PREFIX}{key}")]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(SECTION_BUTTON, callback_data=f"{SECTION_PREFIX}{key}")]])
 
 
 def mentions_keyboard(entries: Sequence[tuple[str, SourceRef]]) -> InlineKeyboardMarkup | None:
-    """Under a directive: one button per citing section (opens the citing sentence, then 'Xem thêm')."""
+    """Under a directive: one button per citing section (opens the citing sentence, then the section)."""
     rows = [
         [
             InlineKeyboardButton(
@@ -139,3 +112,21 @@ def mentions_keyboard(entries: Sequence[tuple[str, SourceRef]]) -> InlineKeyboar
         for key, ref in entries
     ]
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def with_more(markup: InlineKeyboardMarkup | None, key: str) -> InlineKeyboardMarkup:
+    """The answer's keyboard with a first, full-width 'Xem thêm' row for its held-back remainder."""
+    rows: list[Sequence[InlineKeyboardButton]] = list(markup.inline_keyboard) if markup is not None else []
+    return InlineKeyboardMarkup([[InlineKeyboardButton(MORE_BUTTON, callback_data=f"{MORE_PREFIX}{key}")], *rows])
+
+
+def without_more(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """The same keyboard without its remainder button (after it was pressed); None when nothing is left."""
+    if markup is None:
+        return None
+    rows = [
+        [b for b in row if not (isinstance(b.callback_data, str) and b.callback_data.startswith(MORE_PREFIX))]
+        for row in markup.inline_keyboard
+    ]
+    kept = [row for row in rows if row]
+    return InlineKeyboardMarkup(kept) if kept else None

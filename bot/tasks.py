@@ -7,12 +7,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from bot.formatting import escape, split_message
+from bot.texts import TASKS_HEADER, TASKS_NONE, TASKS_REPORT, TASKS_USAGE
 from rag.tasks import PlanTasks, filter_plans, plans_of
 from rag.tasks_answer import show_deadline
-
-TASKS_USAGE = "Cú pháp: /viec &lt;đơn vị&gt;, ví dụ: /viec Sở Văn hóa hoặc /viec công an tỉnh."
-TASKS_NONE = "Không tìm thấy nhiệm vụ nào giao cho “{agency}” trong các kế hoạch đã nạp."
-TASKS_HEADER = "<b>Việc cần làm của “{agency}”</b> ({duties} việc, {plans} kế hoạch)"
 
 
 def format_tasks(agency: str, plans: Sequence[PlanTasks]) -> str:
@@ -26,7 +23,8 @@ def format_tasks(agency: str, plans: Sequence[PlanTasks]) -> str:
             for duty in item.duties:
                 notes = [show_deadline(d) for d in duty.deadlines]
                 if duty.report and duty.report.to:
-                    notes.append("báo cáo " + duty.report.to + (f" ({duty.report.via})" if duty.report.via else ""))
+                    notes.append(TASKS_REPORT.format(to=duty.report.to)
+                                 + (f" ({duty.report.via})" if duty.report.via else ""))
                 line = f"• {escape(duty.text)}"
                 if notes:
                     line += f"\n  ⏰ {escape('; '.join(notes))}"

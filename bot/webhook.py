@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request, Response
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import start_application, stop_application
+from bot.lifecycle import start_application, stop_application
 from rag.config import Settings
 
 logger = logging.getLogger(__name__)

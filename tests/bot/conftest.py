@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.app import build_application, start_application, stop_application
+from bot.app import build_application
+from bot.lifecycle import start_application, stop_application
 from rag.assistant import StreamEvent
 from rag.config import Settings
 from rag.errors import BackendError, BusyError, InvalidInputError
@@ -551,6 +552,49 @@ class BusyAssistant(FakeAssistant):
         yield StreamEvent(
             type="error", error={"code": BusyError.code, "message": BusyError.user_message, "detail": "queue full"}
         )
+
+
+SECTION_ITEMS = 12
+SECTION_PATH = "III. HÌNH THỨC TUYÊN TRUYỀN"
+
+
+def section_answer(question: str) -> Answer:
+    """A long mode-"section" answer: 12 cited items, each item's lead in `answer`, the rest in `more`.
+
+    Both parts are longer than one Telegram message; the remainder is one block of lines (no blank line), so it
+    can only be cut at line boundaries; item 3 carries HTML-special characters.
+    """
+    doc = SECTIONS[("ke-hoach-a", "s2.1")]
+    citations = [
+        Citation(n=i, doc_id="ke-hoach-a", doc_title=doc["title"], section_path=f"{SECTION_PATH} › {i}.",
+                 quote=f"Hình thức {i}.", section_id=f"s2.{i}")
+        for i in range(1, SECTION_ITEMS + 1)
+    ]
+    lead = "tuyên truyền qua hội nghị, báo cáo viên và mạng xã hội của cơ quan, đơn vị " * 5
+    rest = "phối hợp với các cơ quan báo chí, đài phát thanh cơ sở để đưa tin thường xuyên " * 7
+    lines = [SECTION_PATH]
+    lines += [f"{i}. Hình thức {i}: {lead.strip()} [{i}]" for i in range(1, SECTION_ITEMS + 1)]
+    more = [f"{i}. (tiếp) Phần còn lại {i}: {rest.strip()}{' <a> & b' if i == 3 else ''} [{i}]"
+            for i in range(1, SECTION_ITEMS + 1)]
+    return Answer(question=question, answer="\n\n".join(lines), mode="section", citations=citations,
+                  more="\n".join(more))
+
+
+class SectionAssistant(FakeAssistant):
+    """A FakeAssistant that answers every question with section_answer (no tokens: no model call)."""
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[ChatTurn] = (),
+        *,
+        top_k: int | None = None,
+        filters: dict[str, Any] | None = None,
+    ) -> Iterator[StreamEvent]:
+        self.stream_calls.append((question, list(history)))
+        answer = section_answer(question)
+        yield StreamEvent(type="sources", sources=answer.citations)
+        yield StreamEvent(type="done", answer=answer)
 
 
 # ------------------------------------------------------------------ harness

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from bot.feedback import COMMENT_SAVED, FEEDBACK_EXPIRED, parse_vote
+from bot.feedback import parse_vote
+from bot.texts import COMMENT_SAVED, FEEDBACK_EXPIRED
 from rag.feedback import SqliteFeedbackStore
 from tests.bot.conftest import USER, BotHarness
 from tests.bot.test_handlers import QUESTION, ask, buttons, reply_text_to

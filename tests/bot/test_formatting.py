@@ -6,16 +6,18 @@ import pytest
 
 from bot.formatting import (
     MAX_MESSAGE_CHARS,
-    REFUSED_TEXT,
+    cited_numbers,
     escape,
     format_answer,
     format_directive,
+    format_more,
     format_preview,
     format_quote,
     format_section,
     shorten,
     split_message,
 )
+from bot.texts import REFUSED_TEXT, SOURCES_HEADER
 from rag.types import Answer, Citation, DirectiveRecord, Mention
 
 pytestmark = pytest.mark.unit
@@ -125,3 +127,18 @@ def test_directive_card() -> None:
 def test_shorten_on_words() -> None:
     assert shorten("một hai ba bốn năm sáu", 12) == "một hai ba…"
     assert shorten("ngắn", 12) == "ngắn"
+
+
+def test_cited_numbers() -> None:
+    assert cited_numbers("Một [1]. Hai [2, 3].\nBa [3]") == {1, 2, 3}
+    assert cited_numbers("Không có nguồn.") == set()
+
+
+def test_format_more_lists_only_the_sources_it_cites() -> None:
+    cites = [citation(1), citation(2), citation(3)]
+    html = format_more("1. Phần còn lại <x> & y [1]\n3. Tiếp [3]", cites)
+    text, sources = html.split("\n\n")
+    assert text == "1. Phần còn lại &lt;x&gt; &amp; y [1]\n3. Tiếp [3]"
+    assert sources.splitlines()[0] == f"<b>{SOURCES_HEADER}</b>"
+    assert [line.split("]")[0] for line in sources.splitlines()[1:]] == ["[1", "[3"]
+    assert format_more("Không trích dẫn.", cites) == "Không trích dẫn."

@@ -7,19 +7,22 @@ from typing import Any
 
 import pytest
 
-from bot.formatting import MAX_MESSAGE_CHARS, REFUSED_TEXT, SEARCHING_TEXT
-from bot.handlers import (
+from bot.formatting import MAX_MESSAGE_CHARS
+from bot.texts import (
     DENIED_TEXT,
     EDITED_TEXT,
     EMPTY_QUESTION_TEXT,
+    EXAMPLE_QUESTIONS,
     EXPIRED_TEXT,
     NO_SOURCES_TEXT,
     NON_TEXT_TEXT,
+    REFUSED_TEXT,
+    SEARCHING_TEXT,
+    SECTION_BUTTON,
     STOPPED_TEXT,
     UNKNOWN_COMMAND_TEXT,
     UPLOAD_DENIED,
 )
-from bot.keyboards import EXAMPLE_QUESTIONS
 from rag.errors import BackendError, BusyError, UnsupportedDocumentError
 from tests.bot.conftest import (
     ADMIN,
@@ -124,7 +127,7 @@ def test_source_buttons_open_quote_and_full_section(run_bot: Any) -> None:
         assert section["path"] in quote["text"]
         assert "&lt;cơ sở&gt;" in quote["text"]
         more = buttons(quote)
-        assert [b["text"] for b in more] == ["Xem thêm"]
+        assert [b["text"] for b in more] == [SECTION_BUTTON]
         h.api.press(quote, more[0]["callback_data"])
         full = await reply_text_to(h.api, USER, quote["message_id"], "sinh hoạt_công đoàn")
         assert full["text"].startswith("<b>")

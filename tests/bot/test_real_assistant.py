@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot.formatting import REFUSED_TEXT, escape
+from bot.formatting import escape
+from bot.texts import REFUSED_TEXT, SECTION_BUTTON
 from rag.assistant import Assistant
 from tests.bot.conftest import ADMIN, USER, BotHarness
 from tests.conftest import CORPUS, ScriptedGenerator, make_settings
@@ -65,8 +66,8 @@ def test_question_sources_and_lookup_over_the_real_corpus(run_bot: Any, corpus_d
         assert any(f"[1] {title} › " in answer["text"] for title in titles), (
             "numbered source: title › section"
         )
-        more = [b for b in buttons(answer) if b["text"] == "Xem thêm"]
-        assert more, "each cited source has a 'Xem thêm' button"
+        more = [b for b in buttons(answer) if b["text"] == SECTION_BUTTON]
+        assert more, "each cited source has a button for its full section"
         h.api.press(answer, more[0]["callback_data"])
         section = await bot_message(h, USER, answer["message_id"], "</b>\n\n")
         assert len(section["text"]) > 40
