@@ -18,6 +18,7 @@ from bot.answers import EDIT_INTERVAL_S
 from bot.context import CONTEXT_TYPES
 from bot.handlers import BotHandlers
 from bot.lifecycle import HANDLERS_KEY, set_commands, start_application, stop_application
+from bot.texts import WEBHOOK_APP_TITLE
 from bot.webhook import attach_webhook
 from rag.assistant import Assistant
 from rag.config import Settings
@@ -138,7 +139,7 @@ def run_bot(settings: Settings, *, assistant: Assistant | None = None) -> None:
         from fastapi import FastAPI
 
         app = FastAPI(
-            title="Trợ lý Kế hoạch — Telegram webhook", docs_url=None, redoc_url=None, openapi_url=None
+            title=WEBHOOK_APP_TITLE, docs_url=None, redoc_url=None, openapi_url=None
         )
         attach_webhook(app, application, settings)
         uvicorn.run(app, host=settings.host, port=settings.port)

@@ -49,7 +49,7 @@ class BotHandlers:
         self.buttons = Buttons(assistant, self.limiter, self.feedback, self.answering)
         self.uploads = Uploads(settings, assistant, self.access)
 
-    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+    def register(self, application: Application) -> None:
         """Add every handler, and the one error handler, to the application."""
         commands = self.commands
         application.add_handler(TypeHandler(Update, self.gate), group=-1)

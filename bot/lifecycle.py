@@ -22,7 +22,7 @@ HANDLERS_KEY = "planbot_handlers"  # bot_data key of the BotHandlers (to stop ge
 BOT_COMMANDS = tuple(BotCommand(command, description) for command, description in COMMAND_MENU)
 
 
-async def set_commands(application: Application) -> None:  # type: ignore[type-arg]
+async def set_commands(application: Application) -> None:
     """Publish the command menu (best effort)."""
     try:
         await application.bot.set_my_commands(list(BOT_COMMANDS))
@@ -30,7 +30,7 @@ async def set_commands(application: Application) -> None:  # type: ignore[type-a
         logger.warning("Could not set the bot's command menu", exc_info=True)
 
 
-async def start_application(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+async def start_application(application: Application, settings: Settings) -> None:
     """Start the bot inside an already running event loop (e.g. a FastAPI lifespan).
 
     Webhook mode registers the webhook; polling mode starts the Updater.
@@ -51,7 +51,7 @@ async def start_application(application: Application, settings: Settings) -> Non
         logger.info("Telegram bot polling for updates")
 
 
-async def stop_application(application: Application) -> None:  # type: ignore[type-arg]
+async def stop_application(application: Application) -> None:
     """Stop what start_application started: generations, polling, update processing."""
     handlers = application.bot_data.get(HANDLERS_KEY)
     if isinstance(handlers, BotHandlers):

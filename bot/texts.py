@@ -19,6 +19,8 @@ RELATED_HEADER = "Có thể liên quan:"  # plain
 SOURCES_HEADER = "Nguồn:"  # plain
 NO_QUOTE_TEXT = "(không có trích đoạn)"  # plain
 
+WEBHOOK_APP_TITLE = "Trợ lý Kế hoạch — Telegram webhook"  # plain (the standalone webhook server's title)
+
 # ----------------------------------------------------------------- help and command menu (HTML)
 
 HELP_TEXT = (

@@ -24,6 +24,7 @@ from aiohttp import web
 
 from bot.app import build_application
 from bot.lifecycle import start_application, stop_application
+from bot.texts import REFUSED_TEXT, SOURCES_HEADER
 from rag.assistant import StreamEvent
 from rag.config import Settings
 from rag.errors import BackendError, BusyError, InvalidInputError
@@ -38,6 +39,9 @@ ADMIN = 1002  # admin
 STRANGER = 1003  # not allowed
 GROUP = -100777  # allowed group chat
 STOP_TIMEOUT_S = 120.0
+QUESTION = "Kế hoạch 464 có những hình thức tuyên truyền miệng nào?"
+FOLLOW_UP = "Còn mục đích của kế hoạch đó thì sao?"
+LONG_QUESTION = "Cho tôi toàn văn đề cương tuyên truyền phần phụ lục"
 
 # Fields sent as JSON strings inside form-encoded bodies.
 NESTED_FIELDS = frozenset(
@@ -597,6 +601,16 @@ class SectionAssistant(FakeAssistant):
         yield StreamEvent(type="done", answer=answer)
 
 
+class FakeLive:
+    """Stands in for bot.streaming.LiveMessage: records what would be shown."""
+
+    def __init__(self) -> None:
+        self.shown: list[str] = []
+
+    async def update(self, html: str) -> None:
+        self.shown.append(html)
+
+
 # ------------------------------------------------------------------ harness
 
 
@@ -659,3 +673,40 @@ def run_bot(tmp_path: Any) -> Callable[..., None]:
         asyncio.run(main())
 
     return runner
+
+
+# ------------------------------------------------------------------ helpers for scenarios
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every inline button of a message."""
+    markup = message.get("reply_markup") or {}
+    return [button for row in markup.get("inline_keyboard", []) for button in row]
+
+
+async def ask(api: FakeBotApi, text: str, **kwargs: Any) -> dict[str, Any]:
+    """Send a question and return the bot's answer message once its sources are shown (final state)."""
+    asked = api.send_text(text, **kwargs)
+    chat_id = asked["chat"]["id"]
+
+    def final() -> dict[str, Any] | None:
+        for message in api.bot_messages(chat_id):
+            if message["message_id"] > asked["message_id"] and (
+                SOURCES_HEADER in message["text"] or REFUSED_TEXT in message["text"]
+            ):
+                return message
+        return None
+
+    return await api.wait_for(final, f"the final answer to {text!r}")
+
+
+async def reply_text_to(api: FakeBotApi, chat_id: int, after_id: int, needle: str) -> dict[str, Any]:
+    """Wait for a bot message in a chat, newer than `after_id`, containing `needle`."""
+
+    def found() -> dict[str, Any] | None:
+        for message in api.bot_messages(chat_id):
+            if message["message_id"] > after_id and needle in message["text"]:
+                return message
+        return None
+
+    return await api.wait_for(found, f"a message containing {needle!r}")

@@ -40,7 +40,7 @@ def test_held_remainders_and_prompts_are_bounded() -> None:
 
 
 def test_application_uses_the_typed_context_and_has_one_error_handler(tmp_path: Path) -> None:
-    settings = Settings(_env_file=None, data_dir=tmp_path, telegram_token=TOKEN)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, data_dir=tmp_path, telegram_token=TOKEN)  # type: ignore[arg-type, call-arg]
     application = build_application(settings, FakeAssistant())  # type: ignore[arg-type]
     assert application.context_types.context is BotContext
     assert application.context_types.chat_data is ChatData

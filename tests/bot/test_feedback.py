@@ -9,8 +9,7 @@ import pytest
 from bot.feedback import parse_vote
 from bot.texts import COMMENT_SAVED, FEEDBACK_EXPIRED
 from rag.feedback import SqliteFeedbackStore
-from tests.bot.conftest import USER, BotHarness
-from tests.bot.test_handlers import QUESTION, ask, buttons, reply_text_to
+from tests.bot.conftest import QUESTION, USER, BotHarness, ask, buttons, reply_text_to
 
 
 @pytest.mark.unit

@@ -8,8 +8,7 @@ import pytest
 
 from bot.formatting import MAX_MESSAGE_CHARS
 from bot.texts import TASKS_USAGE
-from tests.bot.conftest import USER, BotHarness, FakeAssistant
-from tests.bot.test_handlers import reply_text_to
+from tests.bot.conftest import USER, BotHarness, FakeAssistant, reply_text_to
 from tests.rag.helpers.tasks_plans import DATED_PLAN, FakeCatalog, corpus_record, dated_record, record
 
 pytestmark = pytest.mark.integration
