@@ -59,19 +59,21 @@ def sentence_breaks(
     newlines: bool = False,
     abbreviations: bool = False,
 ) -> list[tuple[int, int]]:
-    """(start, end) offsets of the gaps between the sentences of `text`."""
+    """(start, end) offsets of the gaps between the sentences of `text` (whitespace only: closing marks belong
+    to the sentence before)."""
     pattern = sentence_break_re(ends, closers=closers, start=start, newlines=newlines)
     out: list[tuple[int, int]] = []
     begin = 0
     for m in pattern.finditer(text):
         if abbreviations and NOT_AN_END_RE.fullmatch(text[begin : m.start()].rsplit(" ", 1)[-1]):
             continue
-        out.append((m.start(), m.end()))
+        gap = m.group()
+        out.append((m.start() + len(gap) - len(gap.lstrip(closers)), m.end()))  # closing marks stay before
         begin = m.end()
     return out
 
 
-def split_sentences(
+def sentence_pieces(
     text: str,
     ends: str = SENTENCE_ENDS,
     *,
@@ -88,7 +90,7 @@ def split_sentences(
     return [text[bounds[i] : bounds[i + 1]] for i in range(0, len(bounds), 2)]
 
 
-def sentence_spans(
+def sentence_offsets(
     text: str,
     ends: str = SENTENCE_ENDS,
     *,
@@ -117,6 +119,9 @@ def citation_numbers(text: str) -> list[int]:
     return [int(x) for group in CITATION_RE.findall(text) for x in re.split(r"[,;]", group) if x.strip()]
 
 
-def strip_citations(text: str) -> str:
-    """`text` without its `[n]` markers (the spaces around them stay)."""
-    return CITATION_RE.sub("", text)
+_SPACED_CITATION_RE = re.compile(r"\s*" + CITATION_RE.pattern)
+
+
+def strip_citations(text: str, *, space_before: bool = False) -> str:
+    """`text` without its `[n]` markers; with `space_before`, without the whitespace before each marker too."""
+    return (_SPACED_CITATION_RE if space_before else CITATION_RE).sub("", text)
