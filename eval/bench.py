@@ -49,6 +49,7 @@ from typing import Any
 
 import numpy as np
 
+from eval.machine import cpu_info
 from rag.assistant import Assistant
 from rag.config import PROJECT_ROOT, Settings
 from rag.embeddings import CachedEmbedder
@@ -747,8 +748,6 @@ def run_bench(
             results["synthetic"] = _measure_synthetic(settings, work, sources, assistant, per_chunk,
                                                       synthetic_chunks, synthetic_budget_s, questions)
     results["machine"]["load_avg_end"] = list(os.getloadavg())
-    from eval.speed import cpu_info  # eval.speed imports this module
-
     results["machine"]["cpu"] = cpu_info()
     save()
     if show:
