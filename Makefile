@@ -13,11 +13,13 @@ setup-dev:
 run: setup
 	$(BIN)/planbot run
 
+# Layer contracts first (seconds): [tool.importlinter] in pyproject.toml.
 test: setup-dev
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 lint:
-	$(BIN)/ruff check . && $(BIN)/mypy rag api bot eval planbot tests
+	$(BIN)/ruff check . && $(BIN)/mypy rag api bot eval planbot tests && $(BIN)/lint-imports
 
 eval:
 	$(BIN)/planbot eval --compare-baseline

@@ -15,33 +15,11 @@ from api.queue import ModelQueue, Ticket
 from api.streaming import iterate_in_thread
 from rag.assistant import Assistant, StreamEvent
 from rag.config import Settings
-from rag.errors import (
-    BackendError,
-    BusyError,
-    DocumentReadError,
-    InvalidInputError,
-    ModelUnavailableError,
-    NotFoundError,
-    PlanbotError,
-    UnsupportedDocumentError,
-)
+from rag.errors import BackendError, InvalidInputError, PlanbotError, error_for_code
 from rag.feedback import RecentAnswers
 from rag.types import Answer, ChatTurn
 
 logger = logging.getLogger("planbot.api")
-
-_ERRORS_BY_CODE: dict[str, type[PlanbotError]] = {
-    cls.code: cls
-    for cls in (
-        InvalidInputError,
-        UnsupportedDocumentError,
-        DocumentReadError,
-        NotFoundError,
-        BackendError,
-        ModelUnavailableError,
-        BusyError,
-    )
-}
 
 
 def check_question(question: str, settings: Settings) -> None:
@@ -70,9 +48,8 @@ def remember(request: Request, answer: Answer, history: Sequence[ChatTurn]) -> s
 def error_from_event(error: dict[str, str] | None) -> PlanbotError:
     """Rebuild the exception behind a stream `error` event (so its HTTP status is right)."""
     error = error or {}
-    cls = _ERRORS_BY_CODE.get(error.get("code", ""), PlanbotError)
     message = error.get("message") or PlanbotError.user_message
-    return cls(f"answer stream error {error.get('code')}", user_message=message)
+    return error_for_code(error.get("code", ""), f"answer stream error {error.get('code')}", message)
 
 
 async def open_answer(

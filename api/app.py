@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -27,6 +26,11 @@ from rag.feedback import RecentAnswers
 logger = logging.getLogger("planbot.api")
 
 CORPUS_SUFFIXES = frozenset({".txt", ".md", ".docx", ".pdf"})
+
+Stop = Callable[[], Awaitable[None]]
+# Something run alongside the app (the Telegram bot): started in the lifespan with the app, the settings and the
+# assistant; returns how to stop it, or None when it has nothing to run. The API does not know what it is.
+Companion = Callable[[FastAPI, Settings, Assistant], Awaitable[Stop | None]]
 
 DESCRIPTION = """
 API của **Trợ lý Kế hoạch**: hỏi đáp có trích dẫn trên các kế hoạch thông tin, tuyên truyền.
@@ -55,23 +59,13 @@ def bootstrap(assistant: Assistant, settings: Settings, readiness: dict[str, str
         readiness.update(status="error", detail=type(exc).__name__)
 
 
-async def start_telegram(app: FastAPI, settings: Settings, assistant: Assistant) -> Any:
-    """When PLANBOT_TELEGRAM_TOKEN is set, run the bot in this process (polling, or webhook on this app)."""
-    if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
-        return None
-    from bot.app import build_application, start_application
-    from bot.webhook import attach_webhook
+def create_app(
+    settings: Settings, assistant: Assistant | None = None, *, companions: Sequence[Companion] = ()
+) -> FastAPI:
+    """The FastAPI app. Without `assistant`, one is built in the lifespan (lazy, warmed up in a thread).
 
-    application = build_application(settings, assistant)
-    if settings.telegram_webhook_url:
-        attach_webhook(app, application, settings, manage_lifecycle=False)
-    await start_application(application, settings)
-    logger.info("Telegram bot started (%s)", "webhook" if settings.telegram_webhook_url else "polling")
-    return application
-
-
-def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAPI:
-    """The FastAPI app. Without `assistant`, one is built in the lifespan (lazy, warmed up in a thread)."""
+    `companions` run in the same process for the app's lifetime (the Telegram bot: `planbot.companions`).
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -85,14 +79,12 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
             daemon=True,
         )
         thread.start()
-        telegram = await start_telegram(app, settings, app.state.assistant)
+        stops = [stop for start in companions if (stop := await start(app, settings, app.state.assistant))]
         try:
             yield
         finally:
-            if telegram is not None:
-                from bot.app import stop_application
-
-                await stop_application(telegram)
+            for stop in reversed(stops):
+                await stop()
             app.state.assistant = None
 
     app = FastAPI(

@@ -44,16 +44,16 @@ class RateLimitedError(PlanbotError):
     user_message = "Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau ít giây."
     code = "rate_limited"
 
-    def __init__(self, message: str = "", *, retry_after_s: float = 1.0) -> None:
-        super().__init__(message)
+    def __init__(self, message: str = "", *, retry_after_s: float = 1.0, user_message: str | None = None) -> None:
+        super().__init__(message, user_message=user_message)
         self.retry_after_s = retry_after_s
 
 
 class QueueFullError(BusyError):
     """The model queue is full; carries an estimate of when to retry."""
 
-    def __init__(self, message: str = "", *, retry_after_s: float = 5.0) -> None:
-        super().__init__(message)
+    def __init__(self, message: str = "", *, retry_after_s: float = 5.0, user_message: str | None = None) -> None:
+        super().__init__(message, user_message=user_message)
         self.retry_after_s = retry_after_s
 
 
@@ -77,24 +77,122 @@ class QuestionTooLongError(InvalidInputError):
     code = "question_too_long"
 
 
-def status_for(exc: PlanbotError) -> int:
-    """The HTTP status for one of our exceptions."""
-    table: list[tuple[type[PlanbotError], int]] = [
-        (UnauthorizedError, 401),
-        (ForbiddenError, 403),
-        (RateLimitedError, 429),
-        (NotFoundError, 404),
-        (PayloadTooLargeError, 413),
-        (UnsupportedDocumentError, 415),
-        (DocumentReadError, 422),
-        (InvalidInputError, 422),
-        (BusyError, 503),
-        (BackendError, 503),
-    ]
-    for cls, status in table:
-        if isinstance(exc, cls):
+# ---- HTTP-level errors: raised by the framework (routing, body parsing), rendered by the handlers below ----------
+
+
+class BadRequestError(InvalidInputError):
+    """A request the framework rejected (400) for another reason than its JSON or body syntax."""
+
+    user_message = "Yêu cầu không hợp lệ."
+    code = "bad_request"
+
+
+class MalformedJsonError(InvalidInputError):
+    """A JSON body that does not parse."""
+
+    user_message = "Nội dung JSON không hợp lệ (sai cú pháp)."
+    code = "malformed_json"
+
+
+class MalformedBodyError(InvalidInputError):
+    """A body (form, multipart) the framework could not parse."""
+
+    user_message = "Không đọc được nội dung gửi lên (sai định dạng)."
+    code = "malformed_body"
+
+
+class RouteNotFoundError(NotFoundError):
+    """No route for the path."""
+
+    user_message = "Không tìm thấy đường dẫn được yêu cầu."
+
+
+class MethodNotAllowedError(InvalidInputError):
+    """The path exists, not for this HTTP method."""
+
+    user_message = "Phương thức HTTP không được hỗ trợ cho đường dẫn này."
+    code = "method_not_allowed"
+
+
+class NotAcceptableError(InvalidInputError):
+    """The client accepts no response format we produce."""
+
+    user_message = "Định dạng phản hồi được yêu cầu không được hỗ trợ."
+    code = "not_acceptable"
+
+
+class UnsupportedMediaTypeError(InvalidInputError):
+    """A request body of a content type the endpoint does not take."""
+
+    user_message = "Kiểu nội dung gửi lên không được hỗ trợ."
+    code = "unsupported_media_type"
+
+
+class HttpError(PlanbotError):
+    """Any other HTTP error status raised by the framework (the status is the framework's)."""
+
+    user_message = "Yêu cầu không thể xử lý."
+    code = "http_error"
+
+
+# The one registry: exception class → HTTP status. The code and the Vietnamese message are the class's own
+# (`code`, `user_message`), so a class's row here is all the API adds. Most specific first: an exception takes
+# the first row it is an instance of (a subclass not listed answers with its nearest listed ancestor's status).
+# The tree with codes and statuses is drawn in `rag/errors.py` (tests/api/test_error_registry.py checks it).
+ERROR_STATUS: tuple[tuple[type[PlanbotError], int], ...] = (
+    (UnauthorizedError, 401),
+    (ForbiddenError, 403),
+    (RateLimitedError, 429),
+    (NotFoundError, 404),
+    (PayloadTooLargeError, 413),
+    (UnsupportedDocumentError, 415),
+    (UnsupportedMediaTypeError, 415),
+    (MethodNotAllowedError, 405),
+    (NotAcceptableError, 406),
+    (BadRequestError, 400),
+    (MalformedJsonError, 400),
+    (MalformedBodyError, 400),
+    (DocumentReadError, 422),
+    (InvalidInputError, 422),
+    (BusyError, 503),
+    (BackendError, 503),
+    (PlanbotError, 500),
+)
+# The exceptions that stand for the framework's own HTTP errors, by status (others become HttpError).
+_FRAMEWORK_ERRORS: tuple[type[PlanbotError], ...] = (
+    BadRequestError,
+    UnauthorizedError,
+    ForbiddenError,
+    RouteNotFoundError,
+    MethodNotAllowedError,
+    NotAcceptableError,
+    PayloadTooLargeError,
+    UnsupportedMediaTypeError,
+    RateLimitedError,
+)
+
+
+def status_of(cls: type[PlanbotError]) -> int:
+    """The HTTP status for an exception class (its row in ERROR_STATUS)."""
+    for row_cls, status in ERROR_STATUS:
+        if issubclass(cls, row_cls):
             return status
     return 500
+
+
+def status_for(exc: PlanbotError) -> int:
+    """The HTTP status for one of our exceptions."""
+    return status_of(type(exc))
+
+
+def framework_error(status: int, detail: object = None) -> PlanbotError:
+    """Our exception for an HTTP error the framework raised (404 route, 405 method, body parsing...)."""
+    if status == 400 and isinstance(detail, str) and "parsing the body" in detail:
+        return MalformedBodyError(f"HTTP 400: {detail}")
+    for cls in _FRAMEWORK_ERRORS:
+        if status_of(cls) == status:
+            return cls(f"HTTP {status}: {detail}")
+    return HttpError(f"HTTP {status}: {detail}")
 
 
 def retry_after_header(seconds: float) -> dict[str, str]:
@@ -204,9 +302,9 @@ async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
     if any(str(e.get("type")) == "json_invalid" for e in errors):
+        malformed = MalformedJsonError("request body is not valid JSON")
         return JSONResponse(
-            error_body("malformed_json", "Nội dung JSON không hợp lệ (sai cú pháp).", request),
-            status_code=400,
+            error_body(malformed.code, malformed.user_message, request), status_code=status_for(malformed)
         )
     details = [
         {
@@ -217,29 +315,17 @@ async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
         for e in errors[:20]
     ]
     message = details[0]["message"] if details else "Dữ liệu gửi lên không hợp lệ."
-    return JSONResponse(error_body("invalid_input", message, request, details=details), status_code=422)
-
-
-_HTTP_MESSAGES: dict[int, tuple[str, str]] = {
-    400: ("bad_request", "Yêu cầu không hợp lệ."),
-    401: ("unauthorized", UnauthorizedError.user_message),
-    403: ("forbidden", ForbiddenError.user_message),
-    404: ("not_found", "Không tìm thấy đường dẫn được yêu cầu."),
-    405: ("method_not_allowed", "Phương thức HTTP không được hỗ trợ cho đường dẫn này."),
-    406: ("not_acceptable", "Định dạng phản hồi được yêu cầu không được hỗ trợ."),
-    413: ("payload_too_large", "Dữ liệu gửi lên quá lớn."),
-    415: ("unsupported_media_type", "Kiểu nội dung gửi lên không được hỗ trợ."),
-    429: ("rate_limited", RateLimitedError.user_message),
-}
+    return JSONResponse(
+        error_body(InvalidInputError.code, message, request, details=details), status_code=status_of(InvalidInputError)
+    )
 
 
 async def _http_handler(request: Request, exc: Exception) -> JSONResponse:
+    """The framework's HTTP errors: our exception's code and message, the framework's status and headers."""
     assert isinstance(exc, StarletteHTTPException)
-    code, message = _HTTP_MESSAGES.get(exc.status_code, ("http_error", "Yêu cầu không thể xử lý."))
-    if exc.status_code == 400 and isinstance(exc.detail, str) and "parsing the body" in exc.detail:
-        code, message = "malformed_body", "Không đọc được nội dung gửi lên (sai định dạng)."
+    err = framework_error(exc.status_code, exc.detail)
     headers = dict(exc.headers or {})
-    return JSONResponse(error_body(code, message, request), status_code=exc.status_code, headers=headers)
+    return JSONResponse(error_body(err.code, err.user_message, request), status_code=exc.status_code, headers=headers)
 
 
 async def _planbot_handler(request: Request, exc: Exception) -> JSONResponse:
@@ -249,7 +335,9 @@ async def _planbot_handler(request: Request, exc: Exception) -> JSONResponse:
 
 async def _unexpected_handler(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return JSONResponse(error_body("internal_error", PlanbotError.user_message, request), status_code=500)
+    return JSONResponse(
+        error_body(PlanbotError.code, PlanbotError.user_message, request), status_code=status_of(PlanbotError)
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

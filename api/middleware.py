@@ -13,7 +13,7 @@ from urllib.parse import unquote_plus
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import error_body
+from api.errors import PayloadTooLargeError, error_body
 from api.metrics import record_request
 from rag.config import Settings
 
@@ -110,7 +110,7 @@ class RequestContextMiddleware:
         body = json.dumps(
             {
                 "error": {
-                    **error_body("payload_too_large", "Dữ liệu gửi lên quá lớn.")["error"],
+                    **error_body(PayloadTooLargeError.code, PayloadTooLargeError.user_message)["error"],
                     "request_id": rid,
                 }
             },

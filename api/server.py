@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from api.security import auth_enabled, is_loopback
-from planbot.logs import configure_logging
 from rag.config import Settings
 from rag.errors import PlanbotError
+from rag.logs import configure_logging
 
 if TYPE_CHECKING:
+    from api.app import Companion
     from rag.assistant import Assistant
 
 logger = logging.getLogger("planbot.api")
@@ -38,12 +40,17 @@ def check_exposure(settings: Settings, host: str) -> list[str]:
 
 
 def serve(
-    settings: Settings, host: str | None = None, port: int | None = None, *, assistant: Assistant | None = None
+    settings: Settings,
+    host: str | None = None,
+    port: int | None = None,
+    *,
+    assistant: Assistant | None = None,
+    companions: Sequence[Companion] = (),
 ) -> None:
     """Run the HTTP API and web chat until interrupted (one process: the model is shared by all requests).
 
     Pass `assistant` to reuse one already built (e.g. by `planbot run` after ingesting); otherwise the app
-    builds its own in the lifespan.
+    builds its own in the lifespan. `companions` run alongside (see `api.app.create_app`).
     """
     import uvicorn
 
@@ -56,7 +63,7 @@ def serve(
     for warning in warnings:
         logger.warning(warning)
     uvicorn.run(
-        create_app(settings, assistant=assistant),
+        create_app(settings, assistant=assistant, companions=companions),
         host=bind_host,
         port=bind_port,
         access_log=False,

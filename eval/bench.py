@@ -49,10 +49,12 @@ from typing import Any
 
 import numpy as np
 
+from eval.machine import cpu_info
 from rag.assistant import Assistant
 from rag.config import PROJECT_ROOT, Settings
 from rag.embeddings import CachedEmbedder
 from rag.interfaces import Embedder, Generator
+from rag.lexicon.sentences import ITEM_ENDS, sentence_pieces
 from rag.text import normalize
 
 log = logging.getLogger(__name__)
@@ -168,7 +170,6 @@ _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 _SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "Bùi", "Đỗ", "Lò", "Hà")
 _GIVEN = ("Văn Hùng", "Thị Lan", "Minh Tuấn", "Thị Hoa", "Quốc Bảo", "Thanh Sơn", "Văn Thắng", "Thị Mai")
 _LEAD_RE = re.compile(r"^\s*(?:[IVX]+\s*[.\-–:]|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-zđ][)/]|[-–—•+*])\s*")
-_SENTENCE_RE = re.compile(r"(?<=[.;!?…])\s+")
 
 
 @dataclass
@@ -197,8 +198,8 @@ def _passages(sources: Sequence[Path]) -> list[str]:
 
 def _splice(rng: random.Random, passages: Sequence[str], max_chars: int = 900) -> str:
     """A paragraph made of the start of one real paragraph and the end of another."""
-    first = _SENTENCE_RE.split(rng.choice(passages))
-    second = _SENTENCE_RE.split(rng.choice(passages))
+    first = sentence_pieces(rng.choice(passages), ITEM_ENDS)
+    second = sentence_pieces(rng.choice(passages), ITEM_ENDS)
     head = first[: max(1, (len(first) + 1) // 2)]
     tail = second[len(second) // 2:] or second
     text = " ".join(head + tail)
@@ -747,8 +748,6 @@ def run_bench(
             results["synthetic"] = _measure_synthetic(settings, work, sources, assistant, per_chunk,
                                                       synthetic_chunks, synthetic_budget_s, questions)
     results["machine"]["load_avg_end"] = list(os.getloadavg())
-    from eval.speed import cpu_info  # eval.speed imports this module
-
     results["machine"]["cpu"] = cpu_info()
     save()
     if show:

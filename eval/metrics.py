@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rag.lexicon.sentences import sentence_pieces, strip_citations
 from rag.text import canonical_number, fold, normalize, strip_diacritics
 
 _WS = re.compile(r"\s+")
@@ -326,8 +327,6 @@ def per_item_table(named: Iterable[tuple[str, PerItem]]) -> dict[str, dict[str, 
 _LIST_MARKER = re.compile(r"^(?:[-+•–]\s*|\(?[0-9]+(?:\.[0-9]+)*[.)]\s*|\(?[a-zđ][)]\s*|[IVXLC]+[.\-]\s+)+")
 _FINAL = tuple(".!?:;…)]}\"”’»|")
 _ELLIPSIS = re.compile(r"(?:…|\.\.\.)$")
-_CITATION_MARK = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)|\n+")
 PATH_SEPARATOR = " › "
 # Words a Vietnamese heading never ends on (they need a complement). TODO: move to rag/lexicon.py once it lands.
 CONNECTORS = frozenset((
@@ -356,7 +355,7 @@ def starts_inside(text: str, source: str | None = None) -> bool:
 
 def ends_inside(text: str, source: str | None = None) -> bool:
     """True when `text` ends inside a word or a sentence (see the definitions above)."""
-    plain = _plain(_CITATION_MARK.sub("", text))
+    plain = _plain(strip_citations(text, space_before=True))
     if not plain:
         return False
     cut = bool(_ELLIPSIS.search(plain))
@@ -396,7 +395,7 @@ def label_is_fragment(label: str) -> bool:
 
 def answer_sentences(answer: str) -> list[str]:
     """An answer's sentences (split after . ! ? … and at line breaks; citation markers kept with them)."""
-    return [s.strip() for s in _SENTENCE_END.split(answer) if s and s.strip()]
+    return [s.strip() for s in sentence_pieces(answer, newlines=True) if s.strip()]
 
 
 @dataclass(frozen=True)

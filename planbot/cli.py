@@ -11,9 +11,9 @@ from typing import Annotated
 
 import typer
 
-from planbot.logs import configure_logging
 from rag.config import Settings
 from rag.errors import PlanbotError
+from rag.logs import configure_logging
 
 app = typer.Typer(help="Trợ lý Kế hoạch — hỏi đáp có trích dẫn về các kế hoạch tuyên truyền.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -140,9 +140,10 @@ def serve(host: Annotated[str | None, typer.Option("--host")] = None,
           port: Annotated[int | None, typer.Option("--port")] = None) -> None:
     """Chạy HTTP API và trang hỏi đáp (kèm bot Telegram nếu có token)."""
     from api.server import serve as run_server
+    from planbot.companions import start_telegram
 
     with _user_errors():
-        run_server(_settings(), host=host, port=port)
+        run_server(_settings(), host=host, port=port, companions=[start_telegram])
 
 
 @app.command()
@@ -173,9 +174,10 @@ def run(host: Annotated[str | None, typer.Option("--host")] = None,
     report = assistant.ingest([settings.corpus_dir], progress=True)
     typer.echo(f"Chỉ mục: {report.documents} tài liệu, {report.chunks} đoạn, {report.directives} văn bản được dẫn.")
     from api.server import serve as run_server
+    from planbot.companions import start_telegram
 
     with _user_errors():
-        run_server(settings, host=host, port=port, assistant=assistant)
+        run_server(settings, host=host, port=port, assistant=assistant, companions=[start_telegram])
 
 
 @model_app.command("fetch")

@@ -1,4 +1,49 @@
-"""One small exception hierarchy; the edges (HTTP, Telegram, CLI) turn it into user messages."""
+"""One small exception hierarchy; the edges (HTTP, Telegram, CLI) turn it into user messages.
+
+Every failure a user can meet is a `PlanbotError`: `str(exc)` is English (logs), `exc.user_message` Vietnamese
+(shown), `exc.code` a stable machine code (API bodies `{error: {code, message}}`, stream `error` events). Code
+raises them and lets them travel: exceptions stay exceptions until an edge renders them (`api/errors.py` for
+HTTP, the bot's handlers for Telegram, `planbot/cli.py` for the terminal). A subclass inherits its parent's code
+unless it names its own; `error_for_code` rebuilds the exception of a code (e.g. from a stream event).
+
+The tree (class, code, HTTP status, defining module). The status column is the API's: `api.errors.ERROR_STATUS`
+is the one table mapping a class to its status (a class without a row takes its nearest ancestor's);
+`HttpError` stands for any other status the web framework raises and keeps that status.
+tests/api/test_error_registry.py checks this drawing against the code.
+
+    PlanbotError                       internal_error          500  rag.errors
+    ├── InvalidInputError              invalid_input           422  rag.errors
+    │   ├── UnsupportedDocumentError   unsupported_document    415  rag.errors
+    │   ├── DocumentReadError          unreadable_document     422  rag.errors
+    │   │   └── DocumentParseError     unreadable_document     422  rag.parsing
+    │   ├── QuestionTooLongError       question_too_long       422  api.errors
+    │   ├── PayloadTooLargeError       payload_too_large       413  api.errors
+    │   ├── BadRequestError            bad_request             400  api.errors
+    │   ├── MalformedJsonError         malformed_json          400  api.errors
+    │   ├── MalformedBodyError         malformed_body          400  api.errors
+    │   ├── MethodNotAllowedError      method_not_allowed      405  api.errors
+    │   ├── NotAcceptableError         not_acceptable          406  api.errors
+    │   └── UnsupportedMediaTypeError  unsupported_media_type  415  api.errors
+    ├── NotFoundError                  not_found               404  rag.errors
+    │   └── RouteNotFoundError         not_found               404  api.errors
+    ├── BackendError                   backend_error           503  rag.errors
+    │   ├── ModelUnavailableError      model_unavailable       503  rag.errors
+    │   └── NotReadyError              not_ready               503  api.errors
+    ├── BusyError                      busy                    503  rag.errors
+    │   └── QueueFullError             busy                    503  api.errors
+    ├── PromptError                    prompt_error            500  rag.prompts
+    │   ├── MissingVariableError       prompt_error            500  rag.prompts
+    │   └── UnexpectedVariableError    prompt_error            500  rag.prompts
+    ├── UnauthorizedError              unauthorized            401  api.errors
+    ├── ForbiddenError                 forbidden               403  api.errors
+    ├── RateLimitedError               rate_limited            429  api.errors
+    ├── HttpError                      http_error              500  api.errors
+    └── UnsafeBindError                unsafe_bind             500  api.server
+
+Outside the tree, on purpose: `rag.ocr.OcrError` (caught in `rag.pdf_reader`: the page is noted as unreadable)
+and `eval.sets.MissingCorpus` (caught in `planbot/cli.py`); neither reaches a user as such. Validation errors of
+request bodies are rendered by `api/errors.py` with code `invalid_input` (422) and per-field details.
+"""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rag.lexicon.sentences import CLAUSE_ENDS, START_ITEM, sentence_offsets, strip_citations
 from rag.text import fold, normalize
 
 # Question and function words that carry no topic (folded).
@@ -30,7 +31,6 @@ STOPWORDS = frozenset((
 
 _WORD_RE = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*", re.UNICODE)
 _NUMBER_RE = re.compile(r"\d+(?:[/.\-]\d+)*(?:[/-][A-Za-zĐđ0-9]+)*")
-_SENT_SPLIT = re.compile(r"(?<=[.;:!?…])\s+(?=[\-–•*+]?\s*[A-ZĐÀ-Ỹ0-9“\"(])|\n+")
 
 
 def _segment(text: str) -> list[str]:
@@ -176,17 +176,8 @@ class Span:
 
 def sentence_spans(text: str) -> list[Span]:
     """Sentences / list items of a passage, with offsets into it."""
-    spans: list[Span] = []
-    pos = 0
-    for match in [*_SENT_SPLIT.finditer(text), None]:
-        end = match.start() if match else len(text)
-        piece = text[pos:end]
-        stripped = piece.strip()
-        if stripped:
-            lead = len(piece) - len(piece.lstrip())
-            spans.append(Span(pos + lead, pos + lead + len(stripped), stripped))
-        if match:
-            pos = match.end()
+    offsets = sentence_offsets(text, CLAUSE_ENDS, start=START_ITEM, newlines=True)
+    spans = [Span(a, b, text[a:b]) for a, b in offsets]
     merged: list[Span] = []
     for span in spans:
         if merged and len(merged[-1].text) < 16:
@@ -216,13 +207,6 @@ _NAME_RE = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A
 def names_in(text: str) -> set[str]:
     """Capitalised multi-word names (proper nouns) inside a sentence, folded."""
     return {fold(m) for m in _NAME_RE.findall(normalize(text))}
-
-
-_CITE_RE = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
-
-
-def strip_citations(text: str) -> str:
-    return _CITE_RE.sub("", text)
 
 
 _QUOTED_RE = re.compile(r"[«“\"]([^»”\"]{4,})[»”\"]")

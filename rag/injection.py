@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterable
 
 from rag.lexicon.injection import INJECTION_RE
+from rag.lexicon.sentences import ITEM_ENDS, sentence_pieces
 from rag.text import fold
 from rag.types import SECTION_SEP, Section
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+")
 _ITEM_ONLY = re.compile(r"^\s*(?:[-•*+]|\(?\d+(?:\.\d+)*[.)]|[a-zđ]\)|[IVXLC]+\.)?\s*$")
 
 
@@ -31,7 +31,7 @@ def _clean_line(line: str) -> tuple[str, list[str]]:
         return line, []
     kept: list[str] = []
     found: list[str] = []
-    for sentence in _SENTENCE_END.split(line):
+    for sentence in sentence_pieces(line, ITEM_ENDS):
         (found if is_injection(sentence) else kept).append(sentence)
     if not found:  # the instruction spans sentences: drop the whole line
         return "", [line.strip()]

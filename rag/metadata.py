@@ -36,7 +36,7 @@ from rag.metadata_preamble import (
 )
 from rag.metadata_sign import recipients_of, signature_of
 from rag.metadata_text import CaseModel, is_upper
-from rag.structure import clean_line
+from rag.outline import clean_line
 from rag.text import fold, nfc, normalize_tones
 from rag.types import DocumentMeta, Section
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from rag.metadata_text import clean, is_upper
-from rag.structure import SIGNED_RE, is_person_name
+from rag.outline import SIGNED_RE, is_person_name
 from rag.text import fold
 from rag.types import Section
 

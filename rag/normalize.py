@@ -50,7 +50,7 @@ from rag.layout import (
     strip_emphasis,
     unify,
 )
-from rag.structure import signature_start, signer_title_line
+from rag.outline import signature_start, signer_title_line
 
 # Line starts that begin a new unit (heading, item, block); a wrapped line never joins onto one of these.
 _ITEM_START_RE = re.compile(

@@ -16,12 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from rag.chunking import make_chunks
 from rag.errors import DocumentReadError, PlanbotError
 from rag.injection import flag_injections
 from rag.loaders import load_document
 from rag.metadata import extract_metadata
 from rag.normalize import normalize_document
-from rag.structure import make_chunks, parse_sections
+from rag.outline import parse_sections
 from rag.types import Chunk, DocumentMeta, Section
 
 log = logging.getLogger(__name__)

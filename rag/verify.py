@@ -6,10 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.evidence import close_to, phrase_coverage, strip_citations, supports
-
-_CITE = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+from rag.evidence import close_to, phrase_coverage, supports
+from rag.lexicon.sentences import citation_numbers, sentence_pieces, strip_citations
 
 
 @dataclass
@@ -24,7 +22,7 @@ _ITEM_NUMBER = re.compile(r"^\s*[-•*+]?\s*(\d+(\.\d+)*\.|[a-zđ]\)|[IVX]+[.-])
 def _pieces(answer: str) -> list[str]:
     """Sentences and list lines; a bare item number ('3.', '1.2.', 'a)') stays with the text after it."""
     out: list[str] = []
-    for piece in _SENTENCE_END.split(answer):
+    for piece in sentence_pieces(answer, newlines=True):
         if out and _ITEM_NUMBER.match(out[-1]):
             out[-1] = f"{out[-1]} {piece}"
         else:
@@ -39,9 +37,7 @@ def parse_claims(answer: str) -> list[Claim]:
         piece = piece.strip()
         if not piece:
             continue
-        refs: list[int] = []
-        for group in _CITE.findall(piece):
-            refs.extend(int(x) for x in re.split(r"[,;]", group) if x.strip())
+        refs = citation_numbers(piece)
         text = strip_citations(piece).strip()
         text = re.sub(r"\s+([.,;:!?])", r"\1", text)
         if len(re.sub(r"\W", "", text)) < 3:

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from rag.lexicon.sentences import START_CAPITAL, sentence_pieces
 from rag.text import nfc, normalize, strip_diacritics, unglue
 
 MAX_SENTENCE = 400
@@ -66,14 +67,8 @@ def split_sentences(text: str) -> list[str]:
         block = re.sub(r"\s+", " ", block).strip()
         if not block:
             continue
-        start = 0
-        for m in re.finditer(r"(?<=[.!?…])\s+(?=[“\"(]?[A-ZĐÀ-Ỹ])", block):
-            prev = block[start:m.start()].rsplit(" ", 1)[-1]
-            if re.fullmatch(r"[\dIVX]+(\.\d+)*\.|[A-ZĐ][a-z]{0,2}\.|v\.v\.+", prev):
-                continue  # numbering "1.3." or an abbreviation "TP."
-            out.append(block[start:m.start()].strip())
-            start = m.end()
-        out.append(block[start:].strip())
+        # no break after a numbering "1.3." or an abbreviation "TP."
+        out.extend(s.strip() for s in sentence_pieces(block, start=START_CAPITAL, abbreviations=True))
     return [s for s in out if s]
 
 

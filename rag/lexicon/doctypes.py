@@ -53,7 +53,7 @@ DOC_TYPE_NAMES: tuple[str, ...] = tuple(t.name for t in DOC_TYPE_TABLE)
 TITLE_TYPE_NAMES: tuple[str, ...] = tuple(
     t.name for t in DOC_TYPE_TABLE if t.title and t.name not in {"Nghị định", "Thông tư", "Luật"}
 )
-# The same upper case, as title keywords at a line start (structure.py's `_DOC_TYPES`).
+# The same upper case, as title keywords at a line start (`rag.outline.lines.TITLE_RE`).
 TITLE_KEYWORDS: tuple[str, ...] = tuple(name.upper() for name in TITLE_TYPE_NAMES)
 # Type words a document's own title starts with (metadata.py's `_DOC_TYPE_WORDS`).
 DOC_TYPE_WORDS: tuple[str, ...] = tuple(

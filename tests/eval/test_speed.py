@@ -1,13 +1,13 @@
-"""eval.speed: the parts that need no model (CPU info, fixed prefix, model share, summaries, markdown)."""
+"""eval.speed and eval.machine: what needs no model (CPU info, fixed prefix, model share, summaries, markdown)."""
 
 from __future__ import annotations
 
 import pytest
 
+from eval.machine import cpu_info
 from eval.speed import (
     CapturedQuestion,
     CaptureGenerator,
-    cpu_info,
     fixed_prefix_tokens,
     model_share,
     pair_summary,

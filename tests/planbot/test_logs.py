@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from planbot.cli import app
-from planbot.logs import configure_logging
+from rag.logs import configure_logging
 from tests.conftest import CORPUS, EMBED_CACHE
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.metadata import PROVINCES, extract_metadata, find_provinces, province_of
-from rag.structure import parse_sections
+from rag.outline import parse_sections
 from rag.text import fold
 from tests.rag.conftest import ParsedDoc
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rag.metadata import extract_metadata
 from rag.metadata_front import is_web_chrome, read_front
 from rag.metadata_text import CaseModel
-from rag.structure import parse_sections
+from rag.outline import parse_sections
 from rag.types import DocumentMeta
 
 pytestmark = pytest.mark.unit

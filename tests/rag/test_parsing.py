@@ -9,8 +9,8 @@ import pytest
 from rag.errors import DocumentReadError, InvalidInputError, UnsupportedDocumentError
 from rag.loaders import load_text
 from rag.metadata import extract_metadata
+from rag.outline import parse_sections
 from rag.parsing import DocumentParseError, parse_document
-from rag.structure import parse_sections
 from rag.types import Section
 from tests.rag.helpers.corpus_extra import require_extra, seed_paths
 

@@ -17,7 +17,7 @@ from rag.directives import (
 )
 from rag.loaders import load_text
 from rag.metadata import extract_metadata
-from rag.structure import parse_sections
+from rag.outline import parse_sections
 from rag.types import DirectiveRecord, DocumentMeta, Mention, Section
 
 pytestmark = pytest.mark.unit

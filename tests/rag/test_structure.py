@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from rag.structure import make_chunks, parse_sections, short_label
+from rag.chunking import make_chunks
+from rag.outline import parse_sections, short_label
 from rag.types import DocumentMeta, Section
 from tests.rag.conftest import CORPUS_KEYS, ParsedDoc
 

@@ -11,9 +11,10 @@ import re
 
 import pytest
 
+from rag.chunking import make_chunks
 from rag.metadata import extract_metadata
 from rag.normalize import normalize_document
-from rag.structure import make_chunks, parse_sections
+from rag.outline import parse_sections
 from rag.types import Section
 from tests.rag.helpers.corpus_extra import extra_doc, require_extra, seed_paths
 

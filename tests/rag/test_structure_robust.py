@@ -12,8 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rag.chunking import make_chunks
 from rag.normalize import normalize_document
-from rag.structure import make_chunks, parse_sections
+from rag.outline import parse_sections
 from rag.types import DocumentMeta, Section
 from tests.rag.helpers.corpus_extra import extra_paths, seed_paths
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from rag.loaders import load_text
 from rag.metadata import extract_metadata
-from rag.structure import parse_sections
+from rag.outline import parse_sections
 from rag.text import nfc, normalize_tones
 from rag.types import DocumentMeta
 
