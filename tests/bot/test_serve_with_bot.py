@@ -1,4 +1,5 @@
-"""`planbot serve` runs the bot in the same process when a token is set: the API app's lifespan starts it."""
+"""`planbot serve` runs the bot in the same process when a token is set: the API app's lifespan starts it
+(the bot is a companion of the app, wired by planbot)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 import uvicorn
 
 from api.app import create_app
+from planbot.companions import start_telegram
 from tests.bot.conftest import USER, FakeAssistant, FakeBotApi, make_settings
 
 pytestmark = pytest.mark.integration
@@ -27,7 +29,7 @@ def test_api_app_starts_polling_bot_and_stops_it(tmp_path: Path) -> None:
         api = FakeBotApi()
         await api.start()
         settings = make_settings(api, tmp_path)
-        app = create_app(settings, assistant=FakeAssistant())  # type: ignore[arg-type]
+        app = create_app(settings, assistant=FakeAssistant(), companions=[start_telegram])  # type: ignore[arg-type]
         port = free_port()
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on",
                                                log_level="warning"))
@@ -53,5 +55,5 @@ def test_api_app_starts_polling_bot_and_stops_it(tmp_path: Path) -> None:
 
 def test_no_token_no_bot(tmp_path: Path) -> None:
     settings = make_settings(FakeBotApi(), tmp_path, telegram_token=None)
-    app = create_app(settings, assistant=FakeAssistant())  # type: ignore[arg-type]
+    app = create_app(settings, assistant=FakeAssistant(), companions=[start_telegram])  # type: ignore[arg-type]
     assert not any(getattr(r, "path", "").startswith("/telegram") for r in app.routes)
