@@ -8,12 +8,12 @@ from collections.abc import Callable, Sequence
 from rag.answer.base import Composed, ComposedStrategy, fmt_date
 from rag.answer.metadata import MetadataFields, section_citation
 from rag.answer.plan import QueryPlan
+from rag.answer.ports import Corpus
 from rag.answer.sources import Source, make_sources
 from rag.config import Settings
 from rag.evidence import CorpusStats, coverage, question_words
 from rag.injection import strip_injections
 from rag.lexicon.questions import FORM_WORDS, ISSUER_QUESTION_WORDS, expand_issuer
-from rag.retrieval import Retriever
 from rag.text import fold
 from rag.types import Answer, Chunk, Citation, DocumentMeta, Section
 
@@ -25,7 +25,7 @@ def _when(meta: DocumentMeta) -> str:
 class CrossPlanStrategy(ComposedStrategy):
     name = "cross_plan"
 
-    def __init__(self, settings: Settings, retriever: Retriever, trees: Callable[[str], Section | None],
+    def __init__(self, settings: Settings, retriever: Corpus, trees: Callable[[str], Section | None],
                  fields: MetadataFields, stats: Callable[[], CorpusStats]) -> None:
         self.settings = settings
         self.retriever = retriever

@@ -7,12 +7,12 @@ from collections.abc import Callable
 
 from rag.answer.base import Composed, ComposedStrategy, fmt_date
 from rag.answer.plan import QueryPlan
+from rag.answer.ports import Corpus
 from rag.directives import DOC_TYPES, DirectiveStore, looks_like_directive_query
 from rag.evidence import CorpusStats, coverage, question_words
 from rag.injection import strip_injections
 from rag.lexicon import NUMBER_RE
 from rag.lexicon.questions import FORM_WORDS
-from rag.retrieval import Retriever
 from rag.text import fold
 from rag.types import Answer, Citation, DirectiveRecord
 
@@ -62,7 +62,7 @@ def directives_in(registry: DirectiveStore, text: str) -> list[DirectiveRecord]:
 class DirectiveStrategy(ComposedStrategy):
     name = "directive"
 
-    def __init__(self, registry: DirectiveStore, retriever: Retriever, stats: Callable[[], CorpusStats]) -> None:
+    def __init__(self, registry: DirectiveStore, retriever: Corpus, stats: Callable[[], CorpusStats]) -> None:
         self.registry = registry
         self.retriever = retriever
         self.stats = stats

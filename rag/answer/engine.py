@@ -13,6 +13,7 @@ from rag.answer.generated import GeneratedStrategy
 from rag.answer.guards import PrecheckGuard, ScopeGuard
 from rag.answer.metadata import MetadataFields, MetadataStrategy
 from rag.answer.plan import QueryPlan, build_plan, check_question
+from rag.answer.ports import Corpus
 from rag.answer.search import PlanSearch
 from rag.answer.sources import StatsCache
 from rag.answer.tasks import TasksStrategy
@@ -21,14 +22,13 @@ from rag.directives import DirectiveStore
 from rag.evidence import CorpusStats
 from rag.interfaces import Generator
 from rag.refusal import EvidenceGate
-from rag.retrieval import Retriever
 from rag.types import ChatTurn, DirectiveRecord, SearchHit, Section
 
 
 class AnswerEngine:
     """Turns a question (+ history) into a verified Answer, as a stream of events."""
 
-    def __init__(self, settings: Settings, retriever: Retriever, registry: DirectiveStore,
+    def __init__(self, settings: Settings, retriever: Corpus, registry: DirectiveStore,
                  generator: Callable[[], Generator], trees: Callable[[str], Section | None]) -> None:
         self.settings = settings
         self.retriever = retriever

@@ -12,6 +12,7 @@ from rag import messages, metrics
 from rag.answer.base import Event, elapsed_ms, with_merger_note
 from rag.answer.directive import directives_in
 from rag.answer.plan import QueryPlan
+from rag.answer.ports import Corpus
 from rag.answer.search import PlanSearch
 from rag.answer.sources import Source, make_sources
 from rag.config import Settings
@@ -21,7 +22,6 @@ from rag.injection import strip_injections
 from rag.interfaces import Generator
 from rag.prompts import PromptTemplate
 from rag.refusal import EvidenceGate
-from rag.retrieval import Retriever
 from rag.text import fold
 from rag.types import SECTION_SEP, Answer
 from rag.verify import VerifiedStream, example_sentences
@@ -49,7 +49,7 @@ class GeneratedStrategy:
 
     name = "generated"
 
-    def __init__(self, settings: Settings, retriever: Retriever, registry: DirectiveStore, gate: EvidenceGate,
+    def __init__(self, settings: Settings, retriever: Corpus, registry: DirectiveStore, gate: EvidenceGate,
                  search: PlanSearch, generator: Callable[[], Generator], stats: Callable[[], CorpusStats]) -> None:
         self.settings = settings
         self.retriever = retriever

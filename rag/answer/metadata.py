@@ -9,9 +9,9 @@ from collections.abc import Callable, Sequence
 from rag import messages
 from rag.answer.base import Composed, ComposedStrategy, fmt_date
 from rag.answer.plan import QueryPlan
+from rag.answer.ports import Corpus
 from rag.directives import DirectiveStore
 from rag.injection import is_injection, strip_injections
-from rag.retrieval import Retriever
 from rag.text import fold
 from rag.types import SECTION_SEP, Answer, Citation, DocumentMeta, Section
 
@@ -107,7 +107,7 @@ class MetadataFields:
 class MetadataStrategy(ComposedStrategy):
     name = "metadata"
 
-    def __init__(self, fields: MetadataFields, retriever: Retriever) -> None:
+    def __init__(self, fields: MetadataFields, retriever: Corpus) -> None:
         self.fields = fields
         self.retriever = retriever
 

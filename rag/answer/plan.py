@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rag import messages
+from rag.answer.ports import Corpus
 from rag.config import Settings
 from rag.directives import looks_like_directive_query
 from rag.errors import InvalidInputError
 from rag.lexicon.questions import ASKS_WHAT_IS_RE, ASKS_WHICH_RE
-from rag.retrieval import Retriever, validate_filters
+from rag.retrieval import validate_filters
 from rag.routing import Route, docs_named, route, standalone_question
 from rag.text import fold
 from rag.types import ChatTurn, DocumentMeta
@@ -65,7 +66,7 @@ def check_question(question: object, settings: Settings) -> str:
     return question
 
 
-def build_plan(question: str, settings: Settings, retriever: Retriever, *, history: Sequence[ChatTurn] = (),
+def build_plan(question: str, settings: Settings, retriever: Corpus, *, history: Sequence[ChatTurn] = (),
                filters: dict[str, Any] | None = None, top_k: int | None = None) -> QueryPlan:
     """Validate, rewrite a follow-up, scope by the filters and route — once. Raises InvalidInputError on bad
     input; a question nothing can answer (no documents, or the plan it names is outside the filters) gets a plan

@@ -4,8 +4,8 @@ about a plan's particulars (date, signer, recipients…), the header/signature/r
 from __future__ import annotations
 
 from rag.answer.plan import QueryPlan
+from rag.answer.ports import Corpus
 from rag.directives import DirectiveStore
-from rag.retrieval import Retriever
 from rag.types import Chunk, SearchHit
 
 # The section kinds where each particular of a plan is written.
@@ -18,7 +18,7 @@ FIELD_KINDS: dict[str, tuple[str, ...]] = {
 class PlanSearch:
     """Hybrid search fused (reciprocal rank) with the lists the plan asks for."""
 
-    def __init__(self, retriever: Retriever, registry: DirectiveStore) -> None:
+    def __init__(self, retriever: Corpus, registry: DirectiveStore) -> None:
         self.retriever = retriever
         self.registry = registry
 

@@ -6,9 +6,9 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rag.answer.ports import Corpus
 from rag.evidence import CorpusStats, best_window
 from rag.injection import strip_injections
-from rag.retrieval import Retriever
 from rag.types import SECTION_SEP, Chunk, Citation
 
 
@@ -29,7 +29,7 @@ class Source:
 class StatsCache:
     """Corpus word statistics of the retriever's current snapshot, rebuilt when the snapshot changes."""
 
-    def __init__(self, retriever: Retriever) -> None:
+    def __init__(self, retriever: Corpus) -> None:
         self._retriever = retriever
         self._stats: tuple[int, CorpusStats] | None = None
         self._lock = threading.Lock()
