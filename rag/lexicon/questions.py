@@ -16,7 +16,7 @@ FORM_WORDS: frozenset[str] = frozenset((
 ))
 
 # Words of a question about who issued plans ("Kho có mấy văn bản do MTTQ tỉnh ban hành?") that are not the issuer.
-ISSUER_QUESTION_WORDS: frozenset[str] = frozenset(("ban hanh", "kho", "may", "tinh"))
+ISSUER_QUESTION_WORDS: frozenset[str] = frozenset(("ban hanh", "kho", "may", "bao nhieu", "so luong", "tinh"))
 
 # Short names of issuing bodies as typed in questions (folded) → the words their full names contain.
 ISSUER_SHORT_NAMES: dict[str, str] = {

@@ -77,10 +77,12 @@ def test_directive_strategy_applies_only_to_lookups(settings: Settings, corpus: 
     assert DirectiveStrategy.applies(asks) and not DirectiveStrategy.applies(says)
 
 
-def test_plans_by_issuer(settings: Settings, corpus: dict[str, ParsedDoc]) -> None:
+@pytest.mark.parametrize("question", ["Những kế hoạch nào do MTTQ ban hành?",
+                                      "Có bao nhiêu kế hoạch do Mặt trận Tổ quốc ban hành, của những tỉnh nào?"])
+def test_plans_by_issuer(settings: Settings, corpus: dict[str, ParsedDoc], question: str) -> None:
     engine = make_engine(settings, FakeCorpus([corpus["lai-chau"], corpus["khanh-hoa"], corpus["soc-trang"]]))
-    answer = _answer(engine.stream("Những kế hoạch nào do MTTQ ban hành?"))
+    answer = _answer(engine.stream(question))
     assert answer.mode == "cross_plan" and answer.answer.startswith("Có 2 văn bản do cơ quan này ban hành")
-    assert answer.question == "Những kế hoạch nào do MTTQ ban hành?"
+    assert answer.question == question
     assert {c.doc_id for c in answer.citations} == {"khanh-hoa", "soc-trang"}
     assert all("MTTQ" in c.quote or "Mặt trận" in c.quote for c in answer.citations)
