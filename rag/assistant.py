@@ -8,21 +8,21 @@ import json
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from rag import metrics
-from rag.answering import AnswerEngine, Event
+from rag.answering import AnswerEngine
 from rag.catalog import Catalog, tree_outline
 from rag.config import Settings
 from rag.directives import DirectiveRegistry
 from rag.embeddings import build_embedder
 from rag.errors import NotFoundError, PlanbotError, error_for_code
 from rag.ingest import Ingestor
-from rag.interfaces import Embedder, Generator, VectorStore
+from rag.interfaces import Embedder, Generator, Loads, VectorStore
 from rag.lexical import LexicalIndex
 from rag.retrieval import FILTER_KEYS, Retriever, validate_filters
 from rag.store import ChromaStore
@@ -176,7 +176,7 @@ class Assistant:
 
     def _run(self, key: str, question: str, history: list[ChatTurn], top_k: int | None,
              filters: dict[str, Any]) -> collections.abc.Generator[StreamEvent, None, None]:
-        events: Iterator[Event] = self.engine.stream(question, history, top_k=top_k, filters=filters)
+        events = self.engine.stream(question, history, top_k=top_k, filters=filters)
         try:
             for event in events:
                 if event.type == "done" and event.answer is not None:
@@ -190,9 +190,7 @@ class Assistant:
             log.warning("answering failed: %s", exc, exc_info=True)
             yield StreamEvent(type="error", error={"code": exc.code, "message": exc.user_message, "detail": str(exc)})
         finally:
-            close = getattr(events, "close", None)
-            if close is not None:
-                close()
+            events.close()  # a reader that stops reading stops the generation
 
     def search(
         self, query: str, *, top_k: int | None = None, filters: dict[str, Any] | None = None
@@ -270,9 +268,9 @@ class Assistant:
 
         question_words("khởi động hệ thống")
         if model:
-            load = getattr(self.generator(), "load", None)
-            if load is not None:
-                load()
+            generator = self.generator()
+            if isinstance(generator, Loads):
+                generator.load()
         self._ready = True
 
     @property

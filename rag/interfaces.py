@@ -58,7 +58,11 @@ class VectorStore(Protocol):
 
 @runtime_checkable
 class Generator(Protocol):
-    """A language model that continues a chat prompt. `stream` yields text deltas."""
+    """A language model that continues a chat prompt. `stream` yields text deltas.
+
+    Optional lifecycle: a generator that loads lazily also implements `Loads.load` (load now, for warm-up), one
+    that holds resources `Closes.close` (free them). Callers test for these protocols instead of looking up names.
+    """
 
     name: str
 
@@ -66,4 +70,22 @@ class Generator(Protocol):
         self, messages: Sequence[dict[str, str]], *, max_tokens: int, stop: Sequence[str] = ()
     ) -> Iterator[str]:
         """Text deltas of the reply to chat `messages` ([{role, content}]); closing the iterator stops generation."""
+        ...
+
+
+@runtime_checkable
+class Loads(Protocol):
+    """Optional part of a Generator: loads its model on first use, or now when asked."""
+
+    def load(self) -> object:
+        """Load the model now (idempotent); returns the loaded model object."""
+        ...
+
+
+@runtime_checkable
+class Closes(Protocol):
+    """Optional part of a Generator: holds a model or connections until closed."""
+
+    def close(self) -> None:
+        """Free the model or connections (a later `stream` may acquire them again)."""
         ...

@@ -1,0 +1,61 @@
+"""The generated strategy with a scripted model: verified sentences, extractive fallback, early close."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pytest
+
+from rag.config import Settings
+from rag.types import Answer
+from tests.conftest import ScriptedGenerator
+from tests.rag.answer.conftest import FakeCorpus, make_engine
+from tests.rag.conftest import ParsedDoc
+
+pytestmark = pytest.mark.unit
+
+QUESTION = "Lai Châu tuyên truyền bằng những hình thức nào?"
+
+
+def _source_sentence(messages: Sequence[dict[str, str]]) -> str:
+    """The first full sentence of source [1] in the prompt."""
+    block = re.search(r"^\[1\] [^\n]*\n(.*?)(?=^\[\d+\] |\nCÂU HỎI:)", messages[-1]["content"], re.S | re.M)
+    assert block, messages[-1]["content"]
+    return next(p for p in re.split(r"(?<=[.;])\s", block.group(1).replace("\n", " ")) if len(p) > 20)
+
+
+@pytest.fixture()
+def fake(corpus: dict[str, ParsedDoc]) -> FakeCorpus:
+    return FakeCorpus([corpus["lai-chau"], corpus["soc-trang"]])
+
+
+def _ask(settings: Settings, fake: FakeCorpus, model: ScriptedGenerator) -> Answer:
+    events = list(make_engine(settings, fake, generator=model).stream(QUESTION))
+    assert events[0].type == "sources" and events[-1].type == "done" and events[-1].answer is not None
+    return events[-1].answer
+
+
+def test_true_sentence_is_kept_and_cited(settings: Settings, fake: FakeCorpus) -> None:
+    model = ScriptedGenerator(lambda m: f"{_source_sentence(m)} [1].")
+    answer = _ask(settings, fake, model)
+    assert answer.mode == "generated" and "[1]" in answer.answer
+    assert answer.citations[0].doc_id == "lai-chau"
+    assert set(answer.timings_ms) >= {"retrieval_ms", "generation_ms", "total_ms"}
+
+
+def test_only_lies_fall_back_to_the_sources_own_sentences(settings: Settings, fake: FakeCorpus) -> None:
+    model = ScriptedGenerator("Tỉnh chi 7 tỷ đồng cho tuyên truyền trong năm 2031 [1].")
+    answer = _ask(settings, fake, model)
+    assert answer.mode == "extractive" and "7 tỷ" not in answer.answer
+    assert answer.citations and all(c.quote for c in answer.citations)
+
+
+def test_closing_the_stream_stops_the_model(settings: Settings, fake: FakeCorpus) -> None:
+    model = ScriptedGenerator(lambda m: f"{_source_sentence(m)} [1]. " * 3 + "Câu cuối chưa xong")
+    events = make_engine(settings, fake, generator=model).stream(QUESTION)
+    for event in events:
+        if event.type == "token":
+            break  # a reader leaves after the first verified sentence
+    events.close()
+    assert model.closed_early == 1
