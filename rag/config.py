@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     llm_prompt_lookup: bool = False
     llm_lookup_ngram: int = Field(default=3, ge=1, le=8)
     llm_lookup_tokens: int = Field(default=4, ge=1, le=32)
+    # Speculative decoding with a smaller draft model of the same tokenizer (Qwen2.5 0.5B for the 1.5B): it
+    # proposes llm_draft_tokens tokens greedily, the main model verifies them in one batch. Takes precedence
+    # over prompt lookup when set. Unset by default (see eval/REPORT.md, "Speed on AVX2").
+    llm_draft_package: Literal["qwen2.5-coder-0.5b", "gemma3-270m"] | None = None
+    llm_draft_tokens: int = Field(default=4, ge=1, le=16)
 
     # Retrieval / answering
     top_k: int = 6
