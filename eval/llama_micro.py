@@ -64,7 +64,8 @@ def _prompt(settings: Settings, llm: Any) -> list[int]:
     return tokens
 
 
-def run(settings: Settings, *, rounds: int, threads: Sequence[int], draft: bool, prefill: int) -> dict[str, Any]:
+def run(settings: Settings, *, rounds: int, threads: Sequence[int], draft: bool, prefill: int,
+        decode: int = 16) -> dict[str, Any]:
     """Median rates per (model, repack, threads) configuration over interleaved rounds."""
     models: dict[str, Any] = {}
     main_path = ensure_model(settings)
@@ -84,7 +85,7 @@ def run(settings: Settings, *, rounds: int, threads: Sequence[int], draft: bool,
     for r in range(rounds):
         shift = r % len(configs)
         for name, n in configs[shift:] + configs[:shift]:
-            row = measure(models[name], tokens, n, prefill=prefill, decode=16, verify=5)
+            row = measure(models[name], tokens, n, prefill=prefill, decode=decode, verify=5)
             samples[f"{name}, {n} thr"].append(row)
             print(json.dumps({"config": f"{name}, {n} thr", "load_1m": os.getloadavg()[0],
                               **{k: round(v, 2) for k, v in row.items()}}), flush=True)
@@ -99,12 +100,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--prefill", type=int, default=300, help="prompt tokens prefilled in one batch")
+    parser.add_argument("--decode", type=int, default=16, help="single-token decode steps timed")
     parser.add_argument("--draft", action="store_true", help="also the 0.5B draft model")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     load = os.getloadavg()
     out = run(Settings(), rounds=args.rounds, threads=[int(t) for t in args.threads.split(",")],
-              draft=args.draft, prefill=args.prefill)
+              draft=args.draft, prefill=args.prefill, decode=args.decode)
     print(json.dumps({"load_start": load, "load_end": os.getloadavg(),
                       "runtime_s": round(time.perf_counter() - started, 1), "medians": out}, indent=1))
     print("| config | prefill tok/s | decode tok/s | verify(5) / decode |\n|---|---|---|---|")
