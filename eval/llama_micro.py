@@ -24,9 +24,13 @@ from rag.llm.llamacpp import load_llama
 from rag.llm.speculative import LlamaSession
 
 
-def _timed(fn: Any) -> float:
-    t = time.perf_counter()
+def _timed(fn: Any, cpu: list[float] | None = None) -> float:
+    """Wall seconds of fn(); its process CPU seconds are appended to `cpu` (on a shared machine, tokens per CPU
+    second approximate the rate of an idle one at 1 thread, cache contention aside)."""
+    c, t = time.process_time(), time.perf_counter()
     fn()
+    if cpu is not None:
+        cpu.append(time.process_time() - c)
     return time.perf_counter() - t
 
 
@@ -37,16 +41,19 @@ def measure(llm: Any, tokens: Sequence[int], threads: int, *, prefill: int, deco
     llm._ctx.set_n_threads(threads, threads)
     session = LlamaSession(llm)
     session.truncate(0)
-    pre = _timed(lambda: session.decode(tokens[:prefill], all_logits=False))
+    pre_cpu: list[float] = []
+    step_cpu: list[float] = []
+    pre = _timed(lambda: session.decode(tokens[:prefill], all_logits=False), pre_cpu)
     base = len(session.cached)
     steps = []
     for i in range(decode):
-        steps.append(_timed(lambda i=i: session.decode([tokens[prefill + i]], all_logits=False)))
+        steps.append(_timed(lambda i=i: session.decode([tokens[prefill + i]], all_logits=False), step_cpu))
     session.truncate(base)
     batch = list(tokens[prefill:prefill + verify])
     ver = _timed(lambda: session.decode(batch, all_logits=True))
     return {"prefill_tok_s": prefill / pre, "decode_tok_s": 1 / statistics.median(steps),
-            "verify_over_decode": ver / statistics.median(steps)}
+            "verify_over_decode": ver / statistics.median(steps),
+            "prefill_tok_cpu_s": prefill / pre_cpu[0], "decode_tok_cpu_s": len(step_cpu) / sum(step_cpu)}
 
 
 def _prompt(settings: Settings, llm: Any) -> list[int]:
@@ -109,9 +116,11 @@ def main(argv: Sequence[str] | None = None) -> None:
               draft=args.draft, prefill=args.prefill, decode=args.decode)
     print(json.dumps({"load_start": load, "load_end": os.getloadavg(),
                       "runtime_s": round(time.perf_counter() - started, 1), "medians": out}, indent=1))
-    print("| config | prefill tok/s | decode tok/s | verify(5) / decode |\n|---|---|---|---|")
+    print("| config | prefill tok/s | decode tok/s | verify(5) / decode | prefill tok/CPU-s | decode tok/CPU-s |")
+    print("|---|---|---|---|---|---|")
     for key, v in out.items():
-        print(f"| {key} | {v['prefill_tok_s']} | {v['decode_tok_s']} | {v['verify_over_decode']} |")
+        print(f"| {key} | {v['prefill_tok_s']} | {v['decode_tok_s']} | {v['verify_over_decode']} | "
+              f"{v['prefill_tok_cpu_s']} | {v['decode_tok_cpu_s']} |")
 
 
 if __name__ == "__main__":

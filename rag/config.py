@@ -63,8 +63,9 @@ class Settings(BaseSettings):
     # llm_lookup_tokens tokens that followed the last ≤ llm_lookup_ngram tokens earlier in the prompt.
     # Off by default: on the 2-core AMD EPYC (Zen 4) box a batched verify step cost several single decodes
     # and about a quarter of the draft tokens were accepted (eval/REPORT.md, `planbot bench --speed`).
-    # llama.cpp weight repacking; unset: chosen per CPU at load time (rag/llm/cpu.py: on for AVX2 without AVX-512).
-    llm_repack: bool | None = None
+    # llama.cpp weight repacking ("extra buffer types"). Off: on the AVX-512 box it was slower and ~600 MB larger;
+    # on the AVX2 box it used the same CPU time per token (eval/REPORT.md, "Speed on AVX2").
+    llm_repack: bool = False
     llm_fast_path: bool = True  # greedy requests through rag/llm/speculative.py (False: create_chat_completion)
     llm_prompt_lookup: bool = False
     llm_lookup_ngram: int = Field(default=3, ge=1, le=8)

@@ -21,7 +21,6 @@ from typing import Any
 from rag.config import Settings
 from rag.errors import BackendError, ModelUnavailableError
 from rag.llm.assets import ensure_model
-from rag.llm.cpu import choose_repack
 from rag.llm.speculative import (
     Drafter,
     GenerationStats,
@@ -107,8 +106,7 @@ class LlamaCppGenerator:
     def __init__(self, settings: Settings, *, model_path: Path | None = None, repack: bool | None = None) -> None:
         self._settings = settings
         self._model_path = model_path
-        self._repack, why = choose_repack(settings.llm_repack if repack is None else repack)
-        log.info("llama.cpp weight repacking %s: %s", "on" if self._repack else "off", why)
+        self._repack = settings.llm_repack if repack is None else repack
         self._llm: Any = None
         self._load_lock = threading.Lock()
         self._generate_lock = threading.Lock()
