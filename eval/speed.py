@@ -122,6 +122,7 @@ class Variant:
     prompts: list[dict[str, Any]]
     lookup: bool = False
     keep_prefix: bool = True
+    draft: bool = False  # speculative decoding with the draft model (settings.llm_draft_package, default 0.5B)
 
 
 def fixed_prefix_tokens(token_lists: Sequence[Sequence[int]]) -> int:
@@ -151,6 +152,7 @@ def _run_once(gen: Any, llm: Any, prompt: dict[str, Any], variant: Variant, pref
     else:
         session.truncate(0)
     gen.prompt_lookup = variant.lookup
+    gen.draft_model = variant.draft
     started = time.perf_counter()
     first: float | None = None
     chars = 0
@@ -203,6 +205,40 @@ def pair_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
                                      / max(1, sum(r.get("decode_steps", 0) + 1 for r in rs)), 2),
         }
     return out
+
+
+def prefill_rates(llm: Any, tokens: Sequence[int], prefix_len: int, sizes: Sequence[int]) -> list[dict[str, Any]]:
+    """Seconds and tok/s to prefill n new prompt tokens after the cached fixed prefix (the first-token cost)."""
+    from rag.llm.speculative import LlamaSession
+
+    session = LlamaSession(llm)
+    out = []
+    for n in sizes:
+        if prefix_len + n > len(tokens):
+            break
+        if list(session.cached[:prefix_len]) != list(tokens[:prefix_len]):
+            session.truncate(0)
+            session.decode(tokens[:prefix_len], all_logits=False)
+        session.truncate(prefix_len)
+        t = time.perf_counter()
+        session.decode(tokens[prefix_len:prefix_len + n], all_logits=False)
+        seconds = time.perf_counter() - t
+        out.append({"new_tokens": n, "s": round(seconds, 2), "tok_s": round(n / seconds, 1),
+                    "load_1m": round(os.getloadavg()[0], 2)})
+        log.info("prefill %s", out[-1])
+    return out
+
+
+def draft_available(settings: Settings) -> str | None:
+    """None when the draft model's package is installed, else why not (the variant is then skipped)."""
+    from rag.errors import ModelUnavailableError
+    from rag.llm.assets import MODEL_PACKAGES, part_paths
+
+    try:
+        part_paths(MODEL_PACKAGES[settings.llm_draft_package or "qwen2.5-coder-0.5b"])
+    except ModelUnavailableError as exc:
+        return str(exc)
+    return None
 
 
 # ---------------------------------------------------------------- embeddings
@@ -264,7 +300,7 @@ def _chunk_texts(settings: Settings, limit: int) -> list[str]:
 
 def run_speed(settings: Settings, *, quick: bool = False, out_dir: Path | None = None,
               reuse_data: bool = False, share_sets: Sequence[tuple[Path, Path | None]] = (),
-              show: bool = True) -> dict[str, Any]:
+              show: bool = True, questions: int | None = None, embedding: bool = True) -> dict[str, Any]:
     """Measure everything in the module docstring; write <date>-speed.json and .md; return the results.
 
     quick: 2 questions per pair, 16 texts x batch (1, 16) x threads (1, 2) for embeddings (~3 min quiet);
@@ -286,7 +322,8 @@ def run_speed(settings: Settings, *, quick: bool = False, out_dir: Path | None =
                                             "context_chars": settings.context_chars,
                                             "llm_prompt_lookup": settings.llm_prompt_lookup,
                                             "llm_lookup_ngram": settings.llm_lookup_ngram,
-                                            "llm_lookup_tokens": settings.llm_lookup_tokens}}
+                                            "llm_lookup_tokens": settings.llm_lookup_tokens,
+                                            "llm_draft_tokens": settings.llm_draft_tokens}}
     model_path = ensure_model(settings)
     with tempfile.TemporaryDirectory(prefix="planbot-speed-", ignore_cleanup_errors=True) as tmp:
         work = settings if reuse_data else settings.model_copy(
@@ -311,7 +348,7 @@ def run_speed(settings: Settings, *, quick: bool = False, out_dir: Path | None =
             captured = capture(where, dataset_items(dataset))
             results["model_share"][_display(dataset)] = model_share(captured, tokens_of)
 
-        n = 2 if quick else 6
+        n = questions or (2 if quick else 6)
         base_q = [c for c in capture(work, [("bench", q, []) for q in QUESTIONS]) if c.prompts][:n]
         dense_chars = max(300, settings.context_chars // 2)
         dense = {c.question: c for c in capture(work.model_copy(update={"context_chars": dense_chars}),
@@ -328,15 +365,25 @@ def run_speed(settings: Settings, *, quick: bool = False, out_dir: Path | None =
         if dense_prompts != base_prompts:
             others.append(Variant(f"context_chars {dense_chars}", dense_prompts))
         results["dense_prompts_differ"] = dense_prompts != base_prompts
+        no_draft = draft_available(settings)
+        if no_draft is None:
+            others.append(Variant(f"draft model {settings.llm_draft_package or 'qwen2.5-coder-0.5b'} "
+                                  f"({settings.llm_draft_tokens} tok)", base_prompts, draft=True))
+        else:
+            results["draft_skipped"] = no_draft
+        longest = max(all_tokens, key=len)
+        results["prefill"] = prefill_rates(llm, longest, prefix_len, (100, 200, 300, 450, 600))
         log.info("off/on pairs: %d questions x %d variants", len(base_prompts), 1 + len(others))
         rows = run_pairs(gen, llm, base, others, prefix_len)
         gen.prompt_lookup = settings.llm_prompt_lookup
+        gen.draft_model = settings.llm_draft_package is not None
         results["pairs"] = {"rows": rows, "summary": pair_summary(rows),
                             "questions": [c.question for c in base_q]}
         texts = _chunk_texts(work, 16 if quick else 48)
         gen.close()
-    log.info("embedding rates")
-    results["embedding"] = embedding_rates(texts, (1, 16) if quick else (1, 8, 32), (1, 2))
+    if embedding:
+        log.info("embedding rates")
+        results["embedding"] = embedding_rates(texts, (1, 16) if quick else (1, 8, 32), (1, 2))
     results["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
     results["runtime_s"] = round(time.perf_counter() - started, 1)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -360,11 +407,14 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="another question set for the model-share table, over a data dir where its "
                              "corpus is already ingested")
     parser.add_argument("--out-dir", type=Path, default=None)
+    parser.add_argument("--questions", type=int, default=None, help="bench questions per off/on pair")
+    parser.add_argument("--no-embedding", action="store_true", help="skip the embedding probes")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log.setLevel(logging.INFO)
     shares = [(Path(a.split("=", 1)[0]), Path(a.split("=", 1)[1])) for a in args.share if "=" in a]
-    run_speed(Settings(), quick=args.quick, out_dir=args.out_dir, reuse_data=args.reuse_data, share_sets=shares)
+    run_speed(Settings(), quick=args.quick, out_dir=args.out_dir, reuse_data=args.reuse_data, share_sets=shares,
+              questions=args.questions, embedding=not args.no_embedding)
 
 
 if __name__ == "__main__":

@@ -69,11 +69,19 @@ def speed_markdown(r: dict[str, Any]) -> str:
         lines += _table(["variant", "first token p50 / p95", "full answer p50 / p95", "prompt tok",
                          "reused prefix tok", "gen tok/s", "draft acceptance", "tokens / decode step",
                          "first-token speed-up", "full speed-up"], rows)
+        if r.get("draft_skipped"):
+            lines += [f"Draft-model variant skipped: {r['draft_skipped']}", ""]
         lines += ["KV-prefix reuse per request (reused / prompt tokens, first token):", ""]
         rows = [[str(x["question"]), x["variant"], f"{x.get('reused_prefix_tokens', '—')} / "
                  f"{x.get('prompt_tokens', '—')}", _s(x["first_token_s"]), _s(x["total_s"]), str(x["load_1m"])]
                 for x in pairs["rows"]]
         lines += _table(["question", "variant", "reused / prompt", "first token", "full", "load 1 min"], rows)
+
+    prefill = r.get("prefill")
+    if prefill:
+        lines += ["#### Prefill after the cached fixed prefix (the first-token cost)", ""]
+        rows = [[str(x["new_tokens"]), _s(x["s"]), str(x["tok_s"]), str(x["load_1m"])] for x in prefill]
+        lines += _table(["new prompt tokens", "prefill", "tok/s", "load 1 min"], rows)
 
     emb = r.get("embedding")
     if emb:

@@ -63,10 +63,18 @@ class Settings(BaseSettings):
     # llm_lookup_tokens tokens that followed the last ≤ llm_lookup_ngram tokens earlier in the prompt.
     # Off by default: on the 2-core AMD EPYC (Zen 4) box a batched verify step cost several single decodes
     # and about a quarter of the draft tokens were accepted (eval/REPORT.md, `planbot bench --speed`).
+    # llama.cpp weight repacking ("extra buffer types"). Off: on the AVX-512 box it was slower and ~600 MB larger;
+    # on the AVX2 box it used the same CPU time per token (eval/REPORT.md, "Speed on AVX2").
+    llm_repack: bool = False
     llm_fast_path: bool = True  # greedy requests through rag/llm/speculative.py (False: create_chat_completion)
     llm_prompt_lookup: bool = False
     llm_lookup_ngram: int = Field(default=3, ge=1, le=8)
     llm_lookup_tokens: int = Field(default=4, ge=1, le=32)
+    # Speculative decoding with a smaller draft model of the same tokenizer (Qwen2.5 0.5B for the 1.5B): it
+    # proposes llm_draft_tokens tokens greedily, the main model verifies them in one batch. Takes precedence
+    # over prompt lookup when set. Unset by default (see eval/REPORT.md, "Speed on AVX2").
+    llm_draft_package: Literal["qwen2.5-coder-0.5b", "gemma3-270m"] | None = None
+    llm_draft_tokens: int = Field(default=4, ge=1, le=16)
 
     # Retrieval / answering
     top_k: int = 6

@@ -21,7 +21,7 @@ from typing import Literal
 from rag.catalog import Catalog, spare_in_flight
 from rag.config import Settings
 from rag.directives import DirectiveRegistry, extract_directives
-from rag.embeddings import build_embedder
+from rag.embeddings import build_embedder, embedding_progress
 from rag.errors import DocumentReadError, InvalidInputError, PlanbotError, UnsupportedDocumentError
 from rag.interfaces import Embedder, VectorStore
 from rag.loaders import SUPPORTED_SUFFIXES
@@ -68,6 +68,16 @@ def iter_files(paths: Iterable[Path]) -> list[Path]:
 
 
 @dataclass
+class _Parsed:
+    """A file read and parsed, waiting to be embedded and committed (its bytes are not kept)."""
+
+    path: Path
+    parsed: ParsedDocument
+    version: str
+    sha256: str
+
+
+@dataclass
 class Ingestor:
     """Writes documents into the catalog, the vector store and the directive registry."""
 
@@ -88,7 +98,11 @@ class Ingestor:
         )
 
     def ingest(self, paths: Sequence[Path], *, progress: bool = False) -> IngestReport:
-        """Ingest files and directories; bad files are reported and skipped, the rest still ingest."""
+        """Ingest files and directories; bad files are reported and skipped, the rest still ingest.
+
+        Two passes: every file is read and parsed first (unchanged ones are skipped), so the number of chunks
+        to embed is known; then each document is embedded and committed. With `progress`, a bar per pass
+        (tqdm on stderr): files read, then chunks embedded with rate and ETA (the slow part at scale)."""
         started = time.perf_counter()
         report = IngestReport()
         self.reconcile()
@@ -99,22 +113,39 @@ class Ingestor:
         if progress and files:
             from tqdm import tqdm
 
-            iterator = tqdm(files, desc="Nạp tài liệu", unit="tệp")
+            iterator = tqdm(files, desc="Đọc tài liệu", unit="tệp")
+        pending: list[_Parsed] = []
         for path in iterator:
             # One document never stops the others: reading/parsing failures are PlanbotErrors (parse_document
             # turns any unexpected exception into one), reported here. Storage failures still stop the batch.
             try:
-                outcome, notes = self._ingest_path(path)
+                item = self._parse_path(path)
             except PlanbotError as exc:
-                log.warning("skipped %s: %s", path, exc)
-                report.skipped.append(f"{path.name}: {exc.user_message}")
+                self._skip(report, path, exc)
                 continue
-            setattr(report, outcome, getattr(report, outcome) + 1)
-            if notes:
-                report.notes.append(f"{path.name}: {'; '.join(notes)}")
+            if item is None:
+                report.unchanged += 1
+            else:
+                pending.append(item)
+        total = sum(len(item.parsed.chunks) for item in pending)
+        with embedding_progress(self.embedder, total, enabled=progress and total > 0):
+            for item in pending:
+                try:
+                    outcome = self._commit(item.parsed, item.path, version=item.version, sha256=item.sha256)
+                except PlanbotError as exc:
+                    self._skip(report, item.path, exc)
+                    continue
+                setattr(report, outcome, getattr(report, outcome) + 1)
+                if item.parsed.notes:
+                    report.notes.append(f"{item.path.name}: {'; '.join(item.parsed.notes)}")
         self._fill_counts(report)
         report.seconds = round(time.perf_counter() - started, 3)
         return report
+
+    @staticmethod
+    def _skip(report: IngestReport, path: Path, exc: PlanbotError) -> None:
+        log.warning("skipped %s: %s", path, exc)
+        report.skipped.append(f"{path.name}: {exc.user_message}")
 
     def _fill_counts(self, report: IngestReport) -> None:
         stats = self.catalog.stats()
@@ -125,10 +156,13 @@ class Ingestor:
 
     def ingest_file(self, path: Path) -> Outcome:
         """Ingest one file; returns what happened to it."""
-        return self._ingest_path(path)[0]
+        item = self._parse_path(path)
+        if item is None:
+            return "unchanged"
+        return self._commit(item.parsed, item.path, version=item.version, sha256=item.sha256)
 
-    def _ingest_path(self, path: Path) -> tuple[Outcome, list[str]]:
-        """Ingest one file: what happened to it and the parser's notes."""
+    def _parse_path(self, path: Path) -> _Parsed | None:
+        """Read and parse one file (None when this version is already ingested)."""
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             raise UnsupportedDocumentError(
                 f"unsupported file type: {path}",
@@ -143,15 +177,14 @@ class Ingestor:
         doc_id = doc_id_for(path.name)
         current = self.catalog.get(doc_id)
         if current is not None and current.version == version and current.registry_version == version:
-            return "unchanged", []
+            return None
         parsed = parse_document(path.name, data, doc_id=doc_id)
-        return self._commit(parsed, data, path), parsed.notes
+        return _Parsed(path, parsed, version, hashlib.sha256(data).hexdigest())
 
-    def _commit(self, parsed: ParsedDocument, data: bytes, path: Path) -> Outcome:
+    def _commit(self, parsed: ParsedDocument, path: Path, *, version: str, sha256: str) -> Outcome:
         """Write a parsed document: vectors, then the catalog (makes it live), then the directive registry."""
         meta, chunks, doc_id = parsed.meta, parsed.chunks, parsed.doc_id
-        version = _version(data)
-        meta.sha256 = hashlib.sha256(data).hexdigest()
+        meta.sha256 = sha256
         if not chunks:
             raise InvalidInputError(f"no content in {path}", user_message=f"Tệp «{path.name}» không có nội dung.")
         current = self.catalog.get(doc_id)
@@ -199,7 +232,7 @@ class Ingestor:
         if current is not None and current.version == _version(data) and current.registry_version == current.version:
             outcome: Outcome = "unchanged"
         else:
-            outcome = self._commit(parsed, data, target)
+            outcome = self._commit(parsed, target, version=_version(data), sha256=hashlib.sha256(data).hexdigest())
         setattr(report, outcome, 1)
         if parsed.notes:
             report.notes.append(f"{name}: {'; '.join(parsed.notes)}")

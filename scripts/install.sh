@@ -50,6 +50,9 @@ if ! "$VENV/bin/python" -c "import llama_cpp" 2>/dev/null; then
   echo "CPU: ${CPU_MODEL:-unknown} (${SIMD:-no AVX2}) → llama.cpp build: $LLAMA_BUILD_KIND"
   echo "Building llama-cpp-python (a few minutes) with: $LLAMA_FLAGS"
   CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) CMAKE_ARGS="$LLAMA_FLAGS" $PIP install -q "llama-cpp-python==0.3.36"
+  # What the build enabled, in the log (e.g. "AVX2 = 1 | FMA = 1 | ..."): the check that it fits this CPU.
+  "$VENV/bin/python" -c "import llama_cpp; print('llama.cpp:', llama_cpp.llama_print_system_info().decode().strip())" \
+    || echo "llama-cpp-python was built but does not import" >&2
 fi
 
 if [ "$DEV" = 1 ]; then

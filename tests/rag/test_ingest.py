@@ -131,6 +131,22 @@ def test_missing_path_in_a_batch_is_skipped(data_dir: Path, tmp_path: Path) -> N
 
 
 # ---------------------------------------------------------------------------------------------- idempotency
+def test_progress_shows_files_read_then_every_chunk_embedded(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assistant = make_assistant(data_dir)
+    report = assistant.ingest([corpus_file("hoa-binh"), corpus_file("lai-chau")], progress=True)
+    err = capsys.readouterr().err
+    assert report.added == 2 and report.chunks > 0
+    assert "Đọc tài liệu" in err and "2/2" in err
+    # The embedding bar knows its total before the first batch (so it can show an ETA) and reaches it.
+    assert "Nhúng đoạn văn" in err and f"{report.chunks}/{report.chunks}" in err
+
+    again = assistant.ingest([corpus_file("hoa-binh")], progress=True)  # nothing to embed: no chunk bar
+    assert again.unchanged == 1
+    assert "Nhúng đoạn văn" not in capsys.readouterr().err
+
+
 def test_ingesting_the_corpus_twice_changes_nothing(data_dir: Path) -> None:
     first = make_assistant(data_dir, embedder=CountingEmbedder(production_embedder(data_dir)))
     report1 = first.ingest([CORPUS])

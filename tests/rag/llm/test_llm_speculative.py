@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pytest
 
-from rag.llm.speculative import GenerationStats, greedy_generate, prompt_lookup_drafter
+from rag.llm.speculative import GenerationStats, greedy_generate, model_drafter, prompt_lookup_drafter
 from rag.llm.textstream import text_deltas
 
 pytestmark = pytest.mark.unit
@@ -156,3 +156,52 @@ def test_text_deltas_join_split_characters_and_stop_before_stop_strings() -> Non
     assert all("\ufffd" not in d for d in deltas)
     # A held-back partial stop string that never completes is emitted at the end.
     assert "".join(text_deltas([1, 4], _bytes(pieces), stop=["\n\n\n"])) == "Kế \n\n"
+
+
+# ---------------------------------------------------------------------------------------------- draft model
+def test_a_draft_model_that_agrees_with_the_target_saves_steps_and_changes_nothing() -> None:
+    rule = _copying_rule(PROMPT, stop_after=15)
+    plain_stats, draft_stats = GenerationStats(), GenerationStats()
+    plain = list(greedy_generate(FakeSession(rule), PROMPT, max_tokens=50, stats=plain_stats))
+    draft_session = FakeSession(rule)  # a "smaller model" with the same greedy choices
+    drafted = list(greedy_generate(FakeSession(rule), PROMPT, max_tokens=50,
+                                   drafter=model_drafter(draft_session, 4), stats=draft_stats))
+    assert drafted == plain
+    assert draft_stats.acceptance_rate == 1.0
+    assert draft_stats.decode_steps < plain_stats.decode_steps
+    assert draft_stats.draft_s > 0
+    # The draft model prefilled the prompt once: later drafts only decode the new tokens.
+    assert draft_session.decoded[0] == PROMPT + plain[:1]
+    assert all(len(call) <= 5 for call in draft_session.decoded[1:])
+
+
+def test_a_draft_model_that_disagrees_changes_nothing_and_keeps_its_cache_in_step() -> None:
+    prompt = [4, 7, 4, 7, 4, 7, 4]
+    target, plain_session = FakeSession({}), FakeSession({})
+    # Always one more than the target's greedy choice (never the end token).
+    wrong = {(a, b): ((a * 7 + b * 3) % (VOCAB - 1) + 1) % (VOCAB - 1) + 1 for a in range(VOCAB) for b in range(VOCAB)}
+    draft_session = FakeSession(wrong)
+    inner = model_drafter(draft_session, 3)
+    problems: list[str] = []
+
+    def checked(context: Sequence[int]) -> Sequence[int]:
+        out = inner(context)
+        # After each draft the draft cache holds the context and the draft but its last token, no stale ones.
+        if list(draft_session.cached) != [*context, *out[:-1]]:
+            problems.append(f"cache out of step after context of {len(context)}")
+        return out
+
+    stats = GenerationStats()
+    drafted = list(greedy_generate(target, prompt, max_tokens=12, drafter=checked, stats=stats))
+    assert drafted == list(greedy_generate(plain_session, prompt, max_tokens=12))
+    assert stats.drafted_tokens > 0 and stats.accepted_tokens == 0
+    assert problems == []
+
+
+def test_a_draft_ends_at_end_of_generation_and_respects_the_context() -> None:
+    rule = {(5, 9): 12, (9, 12): EOG}
+    draft = model_drafter(FakeSession(rule), 6)
+    assert draft([5, 9]) == [12, EOG]
+    assert model_drafter(FakeSession({}, n_ctx=8), 4)([1, 2, 3, 4, 5]) == []
+    with pytest.raises(ValueError):
+        model_drafter(FakeSession({}), 0)
