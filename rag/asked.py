@@ -68,7 +68,8 @@ ASKED_KINDS: tuple[AskedKind, ...] = (
               re.compile(r"\b\d{2,4}[ .]?\d{3}[ .]?\d{3,4}\b|@"),
               ("so dien thoai", "dien thoai", "email", "hop thu", "fax", "hotline", "lien he")),
     AskedKind("count", "số lượng",
-              re.compile(r"\b(bao nhieu|may) (?!lau\b|gio\b|phut\b|tuoi\b)[a-z]"),
+              re.compile(r"\bbao nhieu (?!lau\b|gio\b|phut\b|tuoi\b)[a-z]|\bmay (buoi|tin|bai|lan|nguoi|cuoc"
+                         r"|hoi nghi|lop|doan|chuong trinh|san pham|dot|xa|phuong|huyen|don vi|ha|hec)\b"),
               re.compile(rf"\b({_NUMBER_WORDS})\s"),  # the asked unit after it: `Asked.unit`
               ("bao nhieu", "may")),
     AskedKind("deadline", "thời hạn",
@@ -129,17 +130,17 @@ def _has(words: Sequence[str], folded: str) -> bool:
 
 
 def _role_of(q: str) -> tuple[str, list[str]] | None:
-    """The asked role's head ('giam doc') and the words that follow it up to the question form, places
-    dropped ('cong an')."""
+    """The asked role's head ('giam doc') and the syllables that follow it up to the question form, places
+    and place units dropped ('cong an')."""
     match = _ROLE.search(q)
     if match is None:
         return None
     rest = q[match.end():]
     stop = _STOP_ROLE.search(rest)
-    tail = rest[:stop.start()] if stop else rest
-    places = {fold(c) for c, *_ in find_provinces(tail, capitalised=False)}
-    words = [w for w in tail.split() if w not in _UNITS and not any(w in p.split() for p in places)]
-    return match.group(1), words
+    tail = f" {rest[:stop.start()] if stop else rest} "
+    for canon, *_ in find_provinces(tail, capitalised=False):
+        tail = tail.replace(f" {fold(canon)} ", " ")
+    return match.group(1), [w for w in tail.split() if w not in _UNITS]
 
 
 def _person_name(sentence: str) -> bool:
@@ -186,7 +187,7 @@ class Asked:
             return self._person(folded, sentence)
         if self.unit:
             units = _alt(self.unit)
-            if not re.search(rf"\b({_NUMBER_WORDS})\s*({units})\b", folded):
+            if not re.search(rf"\b({_NUMBER_WORDS})\s*({units})(?![a-z])", folded):
                 return False
         elif not kind.value.search(folded):
             return False
@@ -228,18 +229,17 @@ def asked_of(question: str, words: Sequence[str]) -> Asked | None:
         role = _role_of(q)
         if role is None:
             return None
-        head, after = role
-        role_words = {head, *head.split(), *after}
-        subject = [w for w in subject if not set(w.split()) <= role_words]
-        return Asked(kind, tuple(subject), role=(head, tuple(after)))
+        role_of = (role[0], tuple(role[1]))
+        return Asked(kind, (), role=role_of)  # the role itself is the subject
     unit: tuple[str, ...] = ()
     if kind.name == "count":
         match = _UNIT_AFTER.search(q)
         if match:
-            noun = match.group(1).replace("-", " ")
-            forms = UNIT_FORMS.get(noun) or UNIT_FORMS.get(noun.split()[0]) or (noun.split()[0],)
-            unit = forms
-            subject = [w for w in subject if w.split()[0] not in forms]
+            noun = match.group(1).replace("-", " ").split()
+            unit = UNIT_FORMS.get(" ".join(noun[:2])) or UNIT_FORMS.get(noun[0]) or (noun[0],)
+            forms = unit
+            asked_noun = {*noun[:2], *(p for f in forms for p in f.split())}
+            subject = [w for w in subject if not set(w.replace("-", " ").split()) <= asked_noun]
     event = None
     if kind.name == "event_date":
         match = _EVENT_NOUN.search(q)

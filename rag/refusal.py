@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.asked import AskedKind, asked_kind, linked_sentences, subject_words
+from rag.asked import AskedKind, asked_of
 from rag.directives import DirectiveStore, parse_directive_query
 from rag.evidence import CorpusStats, coverage, unknown_share
 from rag.lexicon import find_local_places, find_provinces, province_equivalents
@@ -80,11 +80,10 @@ class EvidenceGate:
         early = self.precheck(question, metas, stats)
         if early.refuse:
             return Verdict(True, early.reason, support)
-        kind = asked_kind(question)
-        if kind is not None:
-            subject = subject_words(question, words, kind)
-            if not any(linked_sentences(kind, subject, c.text, c.path_str) for c in hits[:4]):
-                return Verdict(True, f"asks for {kind.name}, no evidence links one to its subject", support, kind)
+        asked = asked_of(question, words)
+        if asked is not None and not any(asked.linked(c.text, c.path_str) for c in hits[:4]):
+            return Verdict(True, f"asks for {asked.kind.name}, no evidence links one to its subject", support,
+                           asked.kind)
         if unknown_share(words, stats) > 0.5:
             return Verdict(True, "most of the question's words appear in no document", support)
         if support < self.min_support:
