@@ -110,7 +110,7 @@ def asked_kind(question: str) -> AskedKind | None:
     return next((k for k in ASKED_KINDS if k.asks.search(q)), None)
 
 
-def subject_words(question: str, words: Sequence[str], kind: AskedKind) -> list[str]:
+def subject_words(question: str, words: Sequence[str], kind: AskedKind | None = None) -> list[str]:
     """The question's words that say whose value is asked: minus the kind's cues, question forms, places and
     numbers."""
     places = {fold(name) for canon, *_ in find_provinces(question, capitalised=False) for name in (canon,)}
@@ -118,7 +118,7 @@ def subject_words(question: str, words: Sequence[str], kind: AskedKind) -> list[
     for word in words:
         if word in _FORMS or word in _UNITS or word in places or any(ch.isdigit() for ch in word):
             continue
-        if any(word == c or word in c.split() for c in kind.cues):
+        if kind is not None and any(word == c or word in c.split() for c in kind.cues):
             continue
         out.append(word)
     return out
@@ -253,3 +253,27 @@ def linked_sentences(kind: AskedKind, subject: Sequence[str], text: str, context
     """Sentences of `text` that hold a value of `kind` together with at least `min_share` of the subject words
     (no event, role or unit of the question taken into account: `asked_of(…).linked` does)."""
     return Asked(kind, tuple(subject)).linked(text, context, min_share)
+
+
+# A year written on its own ("năm 2023", "nhiệm kỳ 2021-2026"), not inside a document number or a date.
+_YEAR = re.compile(r"(?<![\w/.])(?<![a-z]-)((?:19|20)\d\d)(?![\w/]|\.\d|-[a-z])")
+
+
+def years_asked(question: str) -> list[str]:
+    """Years the question names on their own: the year of the plan, programme or term it asks about."""
+    return list(dict.fromkeys(_YEAR.findall(" ".join(fold(question).split()))))
+
+
+def year_linked(year: str, subject: Sequence[str], text: str, context: str = "", min_share: float = 0.34) -> bool:
+    """Whether a sentence of `text` names `year` on its own together with at least `min_share` of the subject
+    words (the section path `context` and the sentence before count too)."""
+    spans = sentence_spans(text)
+    for i, span in enumerate(spans):
+        if year not in _YEAR.findall(fold(span.text)):
+            continue
+        if not subject:
+            return True
+        hay = folded_padded(f"{context} {spans[i - 1].text if i else ''} {span.text}")
+        if sum(1 for w in subject if f" {w} " in hay) / len(subject) >= min_share:
+            return True
+    return False
