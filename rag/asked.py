@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.evidence import folded_padded, sentence_spans
-from rag.lexicon import find_provinces
+from rag.lexicon import QUERY_TYPES, find_provinces
 from rag.lexicon.asked import (
     EVENT_FRAMES,
     EVENT_NOUNS,
@@ -98,8 +98,10 @@ _DOC_DATE = re.compile(r"(\b\d+[\w.]*[/-][\w./-]*[a-z][\w./-]*)\s*,?\s*(ngay \d{
 _DAY = re.compile(r"\b(ngay \d{1,2}|\d{1,2}/\d{1,2}|thang \d{1,2})\b")
 _ASKS_DAY = re.compile(r"\b(ngay nao|hom nao|ngay may|thang nao)\b")
 _EVENT_NOUN = re.compile(rf"\b({_alt(EVENT_NOUNS)})\b")
+_DOC_TYPE = re.compile(rf"\b({_alt(QUERY_TYPES)})\b")
 _ROLE = re.compile(rf"\b({_alt(ROLE_HEADS)})\b")
-_STOP_ROLE = re.compile(rf"\s*\b({_alt(WHO_FORMS)}|hien nay|hien tai|hien|cua|o|tai|va)\b|[,?.;]")
+_STOP_DOC_TYPE = re.compile(rf"\b({_alt(QUERY_TYPES)})\b")
+_ROLE = re.compile(rf"\s*\b({_alt(WHO_FORMS)}|hien nay|hien tai|hien|cua|o|tai|va)\b|[,?.;]")
 _UNIT_AFTER = re.compile(r"\b(?:bao nhieu|may) ([a-z-]+(?: [a-z]+)?)")
 _NAME = re.compile(r"\b([A-ZĐÀ-Ỹ][A-Za-zĐđÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][A-Za-zĐđÀ-ỹ]*){1,3})")
 
@@ -162,6 +164,7 @@ class Asked:
     day: bool = False  # asks for a day ("ngày nào"): a year alone does not answer
     unit: tuple[str, ...] = ()  # "bao nhiêu X": how X may be written after the number
     role: tuple[str, tuple[str, ...]] | None = None  # the asked role's head and the words after it
+    of_document: bool = False  # the date of a document the question names by type ("nghị quyết … ngày nào")
 
     def linked(self, text: str, context: str = "", min_share: float = 0.5) -> list[str]:
         """Sentences of `text` holding a value of the kind linked to the subject (`context`, e.g. the section
@@ -169,7 +172,9 @@ class Asked:
         found = []
         spans = sentence_spans(text)
         for i, span in enumerate(spans):
-            folded = _DOC_DATE.sub(r"\1", " ".join(fold(span.text).split()))
+            folded = " ".join(fold(span.text).split())
+            if not self.of_document:
+                folded = _DOC_DATE.sub(r"\1", folded)
             prev = spans[i - 1].text if i else ""
             if not self._holds_value(folded, span.text, f"{context} {prev}"):
                 continue
@@ -244,8 +249,9 @@ def asked_of(question: str, words: Sequence[str]) -> Asked | None:
     if kind.name == "event_date":
         match = _EVENT_NOUN.search(q)
         event = match.group(1) if match else None
+    of_document = event is None and bool(_DOC_TYPE.search(q))
     return Asked(kind, tuple(subject), event=event, day=bool(_ASKS_DAY.search(q)) and kind.name == "event_date",
-                 unit=unit)
+                 unit=unit, of_document=of_document)
 
 
 def linked_sentences(kind: AskedKind, subject: Sequence[str], text: str, context: str = "",

@@ -127,3 +127,9 @@ def test_the_role_with_its_holder_or_definition_is_linked() -> None:
     defined = "Trưởng Ban Chỉ đạo là Chủ tịch Ủy ban nhân dân tỉnh; Công an tỉnh là cơ quan thường trực."
     assert [s.rstrip(";") for s in _asked_linked("Trưởng Ban Chỉ đạo phòng cháy của tỉnh là ai?", defined)] == [
         defined.split("; ")[0]]
+
+
+@pytest.mark.unit
+def test_the_date_of_a_document_asked_by_its_type_is_its_own() -> None:
+    cited = "Thực hiện Chỉ thị số 08-CT/TU ngày 05/8/2025 của Ban Thường vụ Tỉnh ủy về công tác dân vận."
+    assert _asked_linked("Chỉ thị của Ban Thường vụ Tỉnh ủy về công tác dân vận ban hành ngày nào?", cited) == [cited]
