@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.asked import asked_kind, asked_of, linked_sentences, subject_words
+from rag.asked import asked_kind, asked_of, linked_sentences, subject_words, year_linked, years_asked
 from rag.assistant import Assistant
 from rag.evidence import question_words
 from tests.conftest import ScriptedGenerator
@@ -133,3 +133,14 @@ def test_the_role_with_its_holder_or_definition_is_linked() -> None:
 def test_the_date_of_a_document_asked_by_its_type_is_its_own() -> None:
     cited = "Thực hiện Chỉ thị số 08-CT/TU ngày 05/8/2025 của Ban Thường vụ Tỉnh ủy về công tác dân vận."
     assert _asked_linked("Chỉ thị của Ban Thường vụ Tỉnh ủy về công tác dân vận ban hành ngày nào?", cited) == [cited]
+
+
+@pytest.mark.unit
+def test_a_year_the_question_names_must_be_about_its_subject() -> None:
+    assert years_asked("Kết quả thi đua nhiệm kỳ 2021-2026 của tỉnh ra sao?") == ["2021", "2026"]
+    assert years_asked("Thông tư số 34/2023/TT-BYT ngày 31/12/2023 quy định gì?") == []  # a number and a date
+    subject = ["thang hanh dong", "binh dang gioi", "chu de"]
+    other_year = "Tháng hành động vì bình đẳng giới năm 2025 có chủ đề về phòng, chống bạo lực."
+    assert not year_linked("2023", subject, other_year)
+    assert year_linked("2025", subject, other_year)
+    assert not year_linked("2023", subject, "Theo Thông tư số 12/2023/TT-BYT, tháng hành động có chủ đề mới.")
