@@ -282,3 +282,21 @@ def year_linked(year: str, subject: Sequence[str], text: str, context: str = "",
         if sum(1 for w in subject if f" {w} " in hay) / len(subject) >= min_share:
             return True
     return False
+
+
+def signed_on_behalf(role_head: str, text: str) -> str | None:
+    """'K/T TRƯỞNG BAN / PHÓ TRƯỞNG BAN THƯỜNG TRỰC / Hoàng Đăng Quang': the deputy who signed on behalf of the
+    asked role, with their own title ('Phó Trưởng Ban Thường trực Hoàng Đăng Quang'); None when the text has no
+    such signature."""
+    lines = [ln.strip(" *|_") for ln in normalize(text).splitlines()]
+    lines = [ln for ln in lines if ln]
+    for i, line in enumerate(lines):
+        words = fold(line).split()
+        if not (2 <= len(words) <= 4 and words[0] in SURNAMES and _person_name(f"x {line}")) or i < 2:
+            continue
+        title = lines[i - 1]
+        prefix = " ".join(fold(ln) for ln in lines[max(0, i - 4):i - 1])
+        behalf = re.search(rf"(?<![a-z])({_alt(ON_BEHALF)})[.:]?\s+{re.escape(role_head)}\b", prefix)
+        if behalf and not fold(title).startswith(role_head):
+            return f"{title[:1]}{title[1:].lower()} {line}"
+    return None

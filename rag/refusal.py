@@ -17,7 +17,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.asked import AskedKind, asked_of, subject_words, year_linked, years_asked
+from rag import messages
+from rag.asked import AskedKind, asked_of, signed_on_behalf, subject_words, year_linked, years_asked
 from rag.directives import DirectiveStore, parse_directive_query
 from rag.evidence import CorpusStats, coverage, unknown_share
 from rag.lexicon import find_local_places, find_provinces, province_equivalents
@@ -34,6 +35,7 @@ class Verdict:
     reason: str = ""
     support: float = 0.0
     missing: AskedKind | None = None  # the value asked for, which the evidence does not link to its subject
+    detail: str = ""  # Vietnamese, what the documents do say instead (the deputy who signed for the role)
 
 
 class EvidenceGate:
@@ -93,8 +95,14 @@ class EvidenceGate:
                 return Verdict(True, f"nothing in the evidence is about year {year}", support)
         asked = asked_of(question, words)
         if asked is not None and not any(asked.linked(c.text, c.path_str) for c in hits[:4]):
+            detail = ""
+            if asked.role is not None:
+                signed = ((c, signed_on_behalf(asked.role[0], c.text)) for c in hits)
+                found = next(((c, s) for c, s in signed if s), None)
+                if found:
+                    detail = messages.SIGNED_ON_BEHALF.format(doc=f"«{found[0].doc_title}»", signer=found[1])
             return Verdict(True, f"asks for {asked.kind.name}, no evidence links one to its subject", support,
-                           asked.kind)
+                           asked.kind, detail)
         if unknown_share(words, stats) > 0.5:
             return Verdict(True, "most of the question's words appear in no document", support)
         if support < self.min_support:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from rag.asked import asked_kind, asked_of, linked_sentences, subject_words, year_linked, years_asked
+from rag.asked import (
+    asked_kind,
+    asked_of,
+    linked_sentences,
+    signed_on_behalf,
+    subject_words,
+    year_linked,
+    years_asked,
+)
 from rag.assistant import Assistant
 from rag.evidence import question_words
 from tests.conftest import ScriptedGenerator
@@ -144,3 +152,11 @@ def test_a_year_the_question_names_must_be_about_its_subject() -> None:
     assert not year_linked("2023", subject, other_year)
     assert year_linked("2025", subject, other_year)
     assert not year_linked("2023", subject, "Theo Thông tư số 12/2023/TT-BYT, tháng hành động có chủ đề mới.")
+
+
+@pytest.mark.unit
+def test_the_deputy_who_signed_for_the_role_is_named_with_their_own_title() -> None:
+    signature = "Nơi nhận:\n- Như trên;\n- Lưu VT.\nKT. GIÁM\nĐỐC\nPHÓ GIÁM ĐỐC\nTrần Thị Mai"
+    assert signed_on_behalf("giam doc", signature) == "Phó giám đốc Trần Thị Mai"
+    assert signed_on_behalf("giam doc", "GIÁM ĐỐC\nTrần Thị Mai") is None  # signed by the director herself
+    assert signed_on_behalf("chu tich", signature) is None  # on behalf of another role
