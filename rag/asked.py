@@ -2,9 +2,16 @@
 
 "Đại hội … dự kiến tổ chức ngày nào?" asks for an event date; a passage answers it only when a date sits in the
 same sentence as the event's own words, not when the plan's header date is somewhere in the evidence. Kinds are
-data (`ASKED_KINDS`); the link is small code: the sentence holding a value must also hold most of the question's
-subject words (its content words minus question forms, places and numbers: places locate, they do not say whose
-value it is).
+data (`ASKED_KINDS`, words in `rag.lexicon.asked`); the link is small code:
+- the sentence holding a value must also hold most of the question's subject words (its content words minus
+  question forms, places and numbers: places locate, they do not say whose value it is);
+- a date right after a document number is that document's date, never an asked value;
+- an event's date must sit with the event's noun ("lễ phát động", "hội nghị"); "ngày nào" wants a day or a
+  month, not only a year;
+- an amount must sit with a word saying it is spent, budgeted or awarded, not with "thiệt hại";
+- "bao nhiêu X" wants a number written with X ("120 người", "35 ha"), not a percentage of X;
+- "Giám đốc Sở … là ai" wants that role, not "K/T Giám đốc" or "Phó Giám đốc", written with a person's name
+  or defined ("Trưởng Ban Chỉ đạo là Chủ tịch UBND tỉnh").
 """
 
 from __future__ import annotations
@@ -14,9 +21,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.evidence import folded_padded, sentence_spans
-from rag.lexicon import find_provinces
+from rag.lexicon import QUERY_TYPES, find_provinces
+from rag.lexicon.asked import (
+    EVENT_FRAMES,
+    EVENT_NOUNS,
+    MONEY_FRAMES,
+    MONEY_OTHER,
+    MONEY_UNITS,
+    ON_BEHALF,
+    ROLE_HEADS,
+    SURNAMES,
+    UNIT_FORMS,
+    WHO_FORMS,
+)
 from rag.lexicon.places import LOCAL_UNITS
-from rag.text import fold
+from rag.text import fold, normalize
+
+
+def _alt(words: Sequence[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_NUMBER_WORDS = r"\d[\d.,]*|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi"
 
 
 @dataclass(frozen=True)
@@ -26,22 +52,25 @@ class AskedKind:
     asks: re.Pattern[str]  # over the folded question
     value: re.Pattern[str]  # a value of this kind, over a folded sentence
     cues: tuple[str, ...] = ()  # question words that say the kind, not the subject
+    frames: tuple[str, ...] = ()  # one of these must be in the value's sentence (or its section path)
+    against: tuple[str, ...] = ()  # none of these may be in the value's sentence
 
 
 ASKED_KINDS: tuple[AskedKind, ...] = (
     AskedKind("money", "kinh phí / số tiền",
-              re.compile(r"\b(kinh phi|ngan sach|du toan|bao nhieu tien|chi phi|tien thuong|muc chi|chi bao nhieu)\b"),
+              re.compile(r"\b(kinh phi|ngan sach|du toan|bao nhieu tien|chi phi|tien thuong|muc chi|chi bao nhieu"
+                         rf"|bao nhieu ({_alt(MONEY_UNITS)}))\b"),
               re.compile(r"\d[\d.,]*\s*(dong|trieu|ty|nghin|usd|vnd)\b|\b(trieu|ty|nghin) dong\b"),
-              ("bao nhieu tien", "bao nhieu", "muc chi")),
+              ("bao nhieu tien", "bao nhieu", "muc chi", *MONEY_UNITS),
+              MONEY_FRAMES, MONEY_OTHER),
     AskedKind("contact", "thông tin liên hệ (điện thoại, email)",
               re.compile(r"\b(so dien thoai|dien thoai|email|hop thu|dia chi lien he|fax|hotline)\b"),
               re.compile(r"\b\d{2,4}[ .]?\d{3}[ .]?\d{3,4}\b|@"),
               ("so dien thoai", "dien thoai", "email", "hop thu", "fax", "hotline", "lien he")),
     AskedKind("count", "số lượng",
-              re.compile(r"\b(bao nhieu|may) (buoi|tin|bai|tin bai|lan|nguoi|cuoc|hoi nghi|lop|doan|chuong trinh"
-                         r"|san pham|dot)\b"),
-              re.compile(r"\b(\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi) (buoi|tin|bai|lan|nguoi|cuoc|hoi nghi"
-                         r"|lop|doan|chuong trinh|san pham|tac pham|dot)\b"),
+              re.compile(r"\bbao nhieu (?!lau\b|gio\b|phut\b|tuoi\b)[a-z]|\bmay (buoi|tin|bai|lan|nguoi|cuoc"
+                         r"|hoi nghi|lop|doan|chuong trinh|san pham|dot|xa|phuong|huyen|don vi|ha|hec)\b"),
+              re.compile(rf"\b({_NUMBER_WORDS})\s"),  # the asked unit after it: `Asked.unit`
               ("bao nhieu", "may")),
     AskedKind("deadline", "thời hạn",
               re.compile(r"\b(han chot|thoi han|han nop|truoc ngay nao|cham nhat|han cuoi)\b"),
@@ -52,11 +81,28 @@ ASKED_KINDS: tuple[AskedKind, ...] = (
               re.compile(r"\b(ngay nao|khi nao|bao gio|thoi gian nao|luc nao|thang nao|dip nao)\b"),
               re.compile(r"\b(ngay \d{1,2}|\d{1,2}/\d{1,2}|thang \d{1,2}|quy (i|ii|iii|iv|\d)|dip|nam 20\d\d)\b"),
               ("ngay nao", "khi nao", "bao gio", "thoi gian", "luc nao", "thang nao", "dip nao", "ngay")),
+    AskedKind("person", "người giữ chức vụ",
+              re.compile(rf"\b({_alt(ROLE_HEADS)})\b.*\b({_alt(WHO_FORMS)})\b|\b(ai la|ai dang la) "
+                         rf"({_alt(ROLE_HEADS)})\b"),
+              re.compile(r"."),  # the role's holder: `Asked._person`
+              WHO_FORMS),
 )
 
-_FORMS = frozenset(("nao", "gi", "bao nhieu", "may", "la", "co", "duoc", "du kien", "cu the", "bao gio", "khi"))
+_FORMS = frozenset(("nao", "gi", "bao nhieu", "may", "la", "co", "duoc", "du kien", "cu the", "bao gio", "khi",
+                    "hien nay", "hien", "hien tai", "ai"))
 # unit words of places ("tỉnh", "thành phố", "xã"…): they locate, they do not say whose value it is
 _UNITS = frozenset(("tinh", "thanh pho", "huyen", "thi xa", *(fold(u) for u in LOCAL_UNITS)))
+# "số 02-CT/TU ngày 05/8/2025", "Kế hoạch 12/KH-UBND, ngày 3 tháng 4 năm 2025": a document's own date
+_DOC_DATE = re.compile(r"(\b\d+[\w.]*[/-][\w./-]*[a-z][\w./-]*)\s*,?\s*(ngay \d{1,2}( thang |/|-)\d{1,2}"
+                       r"((/|-| nam )\d{4})?)")
+_DAY = re.compile(r"\b(ngay \d{1,2}|\d{1,2}/\d{1,2}|thang \d{1,2})\b")
+_ASKS_DAY = re.compile(r"\b(ngay nao|hom nao|ngay may|thang nao)\b")
+_EVENT_NOUN = re.compile(rf"\b({_alt(EVENT_NOUNS)})\b")
+_DOC_TYPE = re.compile(rf"\b({_alt(tuple(QUERY_TYPES))})\b")
+_ROLE = re.compile(rf"\b({_alt(ROLE_HEADS)})\b")
+_STOP_ROLE = re.compile(rf"\s*\b({_alt(WHO_FORMS)}|hien nay|hien tai|hien|cua|o|tai|va)\b|[,?.;]")
+_UNIT_AFTER = re.compile(r"\b(?:bao nhieu|may) ([a-z-]+(?: [a-z]+)?)")
+_NAME = re.compile(r"\b([A-ZĐÀ-Ỹ][A-Za-zĐđÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][A-Za-zĐđÀ-ỹ]*){1,3})")
 
 
 def asked_kind(question: str) -> AskedKind | None:
@@ -65,7 +111,7 @@ def asked_kind(question: str) -> AskedKind | None:
     return next((k for k in ASKED_KINDS if k.asks.search(q)), None)
 
 
-def subject_words(question: str, words: Sequence[str], kind: AskedKind) -> list[str]:
+def subject_words(question: str, words: Sequence[str], kind: AskedKind | None = None) -> list[str]:
     """The question's words that say whose value is asked: minus the kind's cues, question forms, places and
     numbers."""
     places = {fold(name) for canon, *_ in find_provinces(question, capitalised=False) for name in (canon,)}
@@ -73,26 +119,184 @@ def subject_words(question: str, words: Sequence[str], kind: AskedKind) -> list[
     for word in words:
         if word in _FORMS or word in _UNITS or word in places or any(ch.isdigit() for ch in word):
             continue
-        if any(word == c or word in c.split() for c in kind.cues):
+        if kind is not None and any(word == c or word in c.split() for c in kind.cues):
             continue
         out.append(word)
     return out
 
 
+def _has(words: Sequence[str], folded: str) -> bool:
+    padded = f" {folded} "
+    return any(f" {w} " in padded for w in words)
+
+
+def _role_of(q: str) -> tuple[str, list[str]] | None:
+    """The asked role's head ('giam doc') and the syllables that follow it up to the question form, places
+    and place units dropped ('cong an')."""
+    match = _ROLE.search(q)
+    if match is None:
+        return None
+    rest = q[match.end():]
+    stop = _STOP_ROLE.search(rest)
+    tail = f" {rest[:stop.start()] if stop else rest} "
+    for canon, *_ in find_provinces(tail, capitalised=False):
+        tail = tail.replace(f" {fold(canon)} ", " ")
+    return match.group(1), [w for w in tail.split() if w not in _UNITS]
+
+
+def _person_name(sentence: str) -> bool:
+    """A personal name (capitalised words opened by a family name) in the sentence."""
+    for match in _NAME.finditer(normalize(sentence)):
+        words = fold(match.group(1)).split()
+        if words[0] in SURNAMES and 2 <= len(words) <= 4:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question's asked value: its kind, subject words and what else the link needs."""
+
+    kind: AskedKind
+    subject: tuple[str, ...]
+    event: str | None = None  # the event noun the date belongs to
+    day: bool = False  # asks for a day ("ngày nào"): a year alone does not answer
+    unit: tuple[str, ...] = ()  # "bao nhiêu X": how X may be written after the number
+    role: tuple[str, tuple[str, ...]] | None = None  # the asked role's head and the words after it
+    of_document: bool = False  # the date of a document the question names by type ("nghị quyết … ngày nào")
+
+    def linked(self, text: str, context: str = "", min_share: float = 0.5) -> list[str]:
+        """Sentences of `text` holding a value of the kind linked to the subject (`context`, e.g. the section
+        path, and the sentence before, which often labels the value, count for the subject words)."""
+        found = []
+        spans = sentence_spans(text)
+        for i, span in enumerate(spans):
+            folded = " ".join(fold(span.text).split())
+            if not self.of_document:
+                folded = _DOC_DATE.sub(r"\1", folded)
+            prev = spans[i - 1].text if i else ""
+            if not self._holds_value(folded, span.text, f"{context} {prev}"):
+                continue
+            if self.subject:
+                hay = folded_padded(f"{context} {prev} {span.text}")
+                share = sum(1 for w in self.subject if f" {w} " in hay) / len(self.subject)
+                if share < min_share:
+                    continue
+            found.append(span.text)
+        return found
+
+    def _holds_value(self, folded: str, sentence: str, around: str) -> bool:
+        kind = self.kind
+        if self.role is not None:
+            return self._person(folded, sentence)
+        if self.unit:
+            units = _alt(self.unit)
+            if not re.search(rf"\b({_NUMBER_WORDS})\s*({units})(?![a-z])", folded):
+                return False
+        elif not kind.value.search(folded):
+            return False
+        if kind.against and _has(kind.against, folded):
+            return False
+        around_f = " ".join(fold(around).split())
+        if kind.frames and not (_has(kind.frames, folded) or _has(kind.frames, around_f)):
+            return False
+        if self.day and not _DAY.search(folded):
+            return False
+        if self.event is not None:
+            if not (_has((self.event,), folded) or _has((self.event,), around_f)):
+                return False
+            return _has(EVENT_FRAMES, folded) or _has(EVENT_FRAMES, around_f)
+        return True
+
+    def _person(self, folded: str, sentence: str) -> bool:
+        """The role itself (not signed on its behalf, not its deputy) with a name or a definition after it."""
+        assert self.role is not None
+        head, after = self.role
+        phrase = " ".join((head, *after[:2]))
+        for match in re.finditer(rf"\b{re.escape(phrase)}\b", folded):
+            before = folded[:match.start()].split()
+            if before and (before[-1].rstrip(".:") in ON_BEHALF or before[-1] == "pho"):
+                continue
+            if _person_name(sentence) or folded[match.end():].lstrip().startswith("la "):
+                return True
+        return False
+
+
+def asked_of(question: str, words: Sequence[str]) -> Asked | None:
+    """What the question asks for, with everything the link needs; None when it asks for no particular value."""
+    kind = asked_kind(question)
+    if kind is None:
+        return None
+    q = " ".join(fold(question).split())
+    subject = subject_words(question, words, kind)
+    if kind.name == "person":
+        role = _role_of(q)
+        if role is None:
+            return None
+        role_of = (role[0], tuple(role[1]))
+        return Asked(kind, (), role=role_of)  # the role itself is the subject
+    unit: tuple[str, ...] = ()
+    if kind.name == "count":
+        match = _UNIT_AFTER.search(q)
+        if match:
+            noun = match.group(1).replace("-", " ").split()
+            unit = UNIT_FORMS.get(" ".join(noun[:2])) or UNIT_FORMS.get(noun[0]) or (noun[0],)
+            forms = unit
+            asked_noun = {*noun[:2], *(p for f in forms for p in f.split())}
+            subject = [w for w in subject if not set(w.replace("-", " ").split()) <= asked_noun]
+    event = None
+    if kind.name == "event_date":
+        match = _EVENT_NOUN.search(q)
+        event = match.group(1) if match else None
+    of_document = event is None and bool(_DOC_TYPE.search(q))
+    return Asked(kind, tuple(subject), event=event, day=bool(_ASKS_DAY.search(q)) and kind.name == "event_date",
+                 unit=unit, of_document=of_document)
+
+
 def linked_sentences(kind: AskedKind, subject: Sequence[str], text: str, context: str = "",
                      min_share: float = 0.5) -> list[str]:
     """Sentences of `text` that hold a value of `kind` together with at least `min_share` of the subject words
-    (`context`, e.g. the section path, and the sentence before, which often labels the value, count too)."""
-    found = []
+    (no event, role or unit of the question taken into account: `asked_of(…).linked` does)."""
+    return Asked(kind, tuple(subject)).linked(text, context, min_share)
+
+
+# A year written on its own ("năm 2023", "nhiệm kỳ 2021-2026"), not inside a document number or a date.
+_YEAR = re.compile(r"(?<![\w/.])(?<![a-z]-)((?:19|20)\d\d)(?![\w/]|\.\d|-[a-z])")
+
+
+def years_asked(question: str) -> list[str]:
+    """Years the question names on their own: the year of the plan, programme or term it asks about."""
+    return list(dict.fromkeys(_YEAR.findall(" ".join(fold(question).split()))))
+
+
+def year_linked(year: str, subject: Sequence[str], text: str, context: str = "", min_share: float = 0.34) -> bool:
+    """Whether a sentence of `text` names `year` on its own together with at least `min_share` of the subject
+    words (the section path `context` and the sentence before count too)."""
     spans = sentence_spans(text)
     for i, span in enumerate(spans):
-        folded = " ".join(fold(span.text).split())
-        if not kind.value.search(folded):
+        if year not in _YEAR.findall(fold(span.text)):
             continue
-        if subject:
-            hay = folded_padded(f"{context} {spans[i - 1].text if i else ''} {span.text}")
-            share = sum(1 for w in subject if f" {w} " in hay) / len(subject)
-            if share < min_share:
-                continue
-        found.append(span.text)
-    return found
+        if not subject:
+            return True
+        hay = folded_padded(f"{context} {spans[i - 1].text if i else ''} {span.text}")
+        if sum(1 for w in subject if f" {w} " in hay) / len(subject) >= min_share:
+            return True
+    return False
+
+
+def signed_on_behalf(role_head: str, text: str) -> str | None:
+    """'K/T TRƯỞNG BAN / PHÓ TRƯỞNG BAN THƯỜNG TRỰC / Hoàng Đăng Quang': the deputy who signed on behalf of the
+    asked role, with their own title ('Phó Trưởng Ban Thường trực Hoàng Đăng Quang'); None when the text has no
+    such signature."""
+    lines = [ln.strip(" *|_") for ln in normalize(text).splitlines()]
+    lines = [ln for ln in lines if ln]
+    for i, line in enumerate(lines):
+        words = fold(line).split()
+        if not (2 <= len(words) <= 4 and words[0] in SURNAMES and _person_name(f"x {line}")) or i < 2:
+            continue
+        title = lines[i - 1]
+        prefix = " ".join(fold(ln) for ln in lines[max(0, i - 4):i - 1])
+        behalf = re.search(rf"(?<![a-z])({_alt(ON_BEHALF)})[.:]?\s+{re.escape(role_head)}\b", prefix)
+        if behalf and not fold(title).startswith(role_head):
+            return f"{title[:1]}{title[1:].lower()} {line}"
+    return None

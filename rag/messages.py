@@ -19,3 +19,5 @@ FIELD_LABELS = {
     "issuer": "cơ quan ban hành",
     "basis": "văn bản căn cứ",
 }
+# A role asked about is not named; the document is signed on its behalf ("K/T") by a deputy.
+SIGNED_ON_BEHALF = "{doc} không ghi tên người giữ chức vụ được hỏi; văn bản do {signer} ký thay (K/T)."

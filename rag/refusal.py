@@ -2,10 +2,12 @@
 
 A question is refused when what it asks about is not in the documents:
 - it names a province (under neither its old nor its 2025 name), a year of a plan, or a directive number the
-  corpus never mentions, or a commune/ward/special zone ("xã Lương Minh") no document names;
-- it asks for a kind of value (money, a phone number, a count, a deadline, an event's date) and no retrieved
-  sentence holds such a value linked to what it is asked of (rag.asked); `missing` then names the kind, so the
-  answer can say plainly what the documents do not state;
+  corpus never mentions ("99-CT/TW", or "Chỉ thị 99" where the type word decides between directives sharing a
+  number), or a commune/ward/special zone ("xã Lương Minh") no document names;
+- it names a year ("năm 2023", "nhiệm kỳ 2021-2026") that no retrieved sentence about its subject names;
+- it asks for a kind of value (money, a phone number, a count, a deadline, an event's date, the holder of a
+  role) and no retrieved sentence holds such a value linked to what it is asked of (rag.asked); `missing` then
+  names the kind, so the answer can say plainly what the documents do not state;
 - the retrieved evidence covers too little of its content words (threshold calibrated on eval/datasets/dev.jsonl).
 """
 
@@ -15,7 +17,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.asked import AskedKind, asked_kind, linked_sentences, subject_words
+from rag import messages
+from rag.asked import AskedKind, asked_of, signed_on_behalf, subject_words, year_linked, years_asked
 from rag.directives import DirectiveStore, parse_directive_query
 from rag.evidence import CorpusStats, coverage, unknown_share
 from rag.lexicon import find_local_places, find_provinces, province_equivalents
@@ -32,6 +35,7 @@ class Verdict:
     reason: str = ""
     support: float = 0.0
     missing: AskedKind | None = None  # the value asked for, which the evidence does not link to its subject
+    detail: str = ""  # Vietnamese, what the documents do say instead (the deputy who signed for the role)
 
 
 class EvidenceGate:
@@ -64,10 +68,14 @@ class EvidenceGate:
         q_compact = re.sub(r"\s+", "", q)
         names_own = any(num in q_compact for num in own_numbers)
         parsed = parse_directive_query(question)
-        if parsed is not None and re.search(r"\d+\s*[-/]\s*[a-z]", q) and not names_own:
+        full_number = bool(re.search(r"\d+\s*[-/]\s*[a-z]", q))
+        # "Chỉ thị 99", "hướng dẫn 37": a typed type word and a number; the type decides (rag.directives.query)
+        typed = parsed is not None and parsed.lead is not None and (parsed.doc_type or parsed.kind) is not None \
+            and not 1900 <= parsed.lead <= 2100
+        if parsed is not None and (full_number or typed) and not names_own:
             if not self.registry.lookup(question):
                 return Verdict(True, "directive not cited by any document")
-            if set(meta_fields(question)) & {"signer", "recipients"}:
+            if full_number and set(meta_fields(question)) & {"signer", "recipients"}:
                 return Verdict(True, "asks who signed/receives a cited directive; the plans do not say")
         return Verdict(False)
 
@@ -80,11 +88,21 @@ class EvidenceGate:
         early = self.precheck(question, metas, stats)
         if early.refuse:
             return Verdict(True, early.reason, support)
-        kind = asked_kind(question)
-        if kind is not None:
-            subject = subject_words(question, words, kind)
-            if not any(linked_sentences(kind, subject, c.text, c.path_str) for c in hits[:4]):
-                return Verdict(True, f"asks for {kind.name}, no evidence links one to its subject", support, kind)
+        subject = subject_words(question, words)
+        for year in years_asked(question):
+            if not any(c.year == int(year) or year_linked(year, subject, c.text, f"{c.doc_title} {c.path_str}")
+                       for c in hits[:4]):
+                return Verdict(True, f"nothing in the evidence is about year {year}", support)
+        asked = asked_of(question, words)
+        if asked is not None and not any(asked.linked(c.text, c.path_str) for c in hits[:4]):
+            detail = ""
+            if asked.role is not None:
+                signed = ((c, signed_on_behalf(asked.role[0], c.text)) for c in hits)
+                found = next(((c, s) for c, s in signed if s), None)
+                if found:
+                    detail = messages.SIGNED_ON_BEHALF.format(doc=f"«{found[0].doc_title}»", signer=found[1])
+            return Verdict(True, f"asks for {asked.kind.name}, no evidence links one to its subject", support,
+                           asked.kind, detail)
         if unknown_share(words, stats) > 0.5:
             return Verdict(True, "most of the question's words appear in no document", support)
         if support < self.min_support:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from rag.asked import asked_kind, linked_sentences, subject_words
+from rag.asked import (
+    asked_kind,
+    asked_of,
+    linked_sentences,
+    signed_on_behalf,
+    subject_words,
+    year_linked,
+    years_asked,
+)
 from rag.assistant import Assistant
 from rag.evidence import question_words
 from tests.conftest import ScriptedGenerator
@@ -50,3 +58,105 @@ def test_entity_held_value_not_is_said_plainly(corpus_assistant: Assistant, scri
     answer = corpus_assistant.ask("Kinh phí thực hiện Kế hoạch 464 của LĐLĐ Lai Châu là bao nhiêu?")
     assert answer.refused and "không ghi kinh phí" in answer.answer
     assert "100 triệu" not in answer.answer and scripted.prompts == []
+
+
+def _asked_linked(question: str, text: str, context: str = "") -> list[str]:
+    asked = asked_of(question, question_words(question))
+    assert asked is not None
+    return asked.linked(text, context)
+
+
+LAUNCH = "Lễ phát động phong trào thi đua của tỉnh Mẫu Sơn tổ chức ngày nào?"
+
+
+@pytest.mark.unit
+def test_an_events_date_needs_the_events_noun() -> None:
+    period = "Phong trào thi đua được tổ chức từ tháng 10 năm 2025 đến hết tháng 3 năm 2026."
+    assert _asked_linked(LAUNCH, period) == []
+    held = "Lễ phát động phong trào thi đua tổ chức vào ngày 20/10/2025 tại Hội trường tỉnh."
+    assert _asked_linked(LAUNCH, held) == [held]
+
+
+@pytest.mark.unit
+def test_a_cited_documents_date_is_not_the_events() -> None:
+    cited = "Hội nghị triển khai Chỉ thị số 08-CT/TU ngày 05/8/2025 của Ban Thường vụ Tỉnh ủy."
+    assert _asked_linked("Hội nghị triển khai chỉ thị của tỉnh diễn ra ngày nào?", cited) == []
+
+
+@pytest.mark.unit
+def test_a_year_does_not_answer_which_day() -> None:
+    yearly = "Tổ chức hội nghị tập huấn cho cán bộ làm công tác việc làm. Thời gian thực hiện: năm 2025."
+    assert _asked_linked("Hội nghị tập huấn cho cán bộ diễn ra ngày nào?", yearly) == []
+    dated = "Hội nghị tập huấn cho cán bộ dự kiến tổ chức trong tháng 11/2025."
+    assert _asked_linked("Hội nghị tập huấn cho cán bộ diễn ra ngày nào?", dated) == [dated]
+
+
+@pytest.mark.unit
+def test_an_amount_must_be_spent_not_lost() -> None:
+    question = "Tỉnh chi bao nhiêu tiền hỗ trợ nhu yếu phẩm cho dân vùng lũ?"
+    loss = "Mưa lũ gây thiệt hại ước trên 900 tỷ đồng cho dân vùng lũ, nhiều hộ cần hỗ trợ nhu yếu phẩm."
+    assert _asked_linked(question, loss) == []
+    spent = "Ngân sách tỉnh chi 12 tỷ đồng hỗ trợ nhu yếu phẩm cho dân vùng lũ."
+    assert _asked_linked(question, spent) == [spent]
+    assert asked_of("Thành phố bố trí bao nhiêu tỷ đồng cho kế hoạch?", []) is not None
+
+
+@pytest.mark.unit
+def test_how_many_wants_the_number_of_that_thing() -> None:
+    addicts = "Cần Đước phấn đấu 100% người nghiện được tư vấn; tổ chức 3 lớp tập huấn cho cán bộ."
+    assert _asked_linked("Tỉnh hiện có bao nhiêu người nghiện ma túy?", addicts) == []
+    counted = "Toàn tỉnh hiện có 1.250 người nghiện ma túy có hồ sơ quản lý."
+    assert _asked_linked("Tỉnh hiện có bao nhiêu người nghiện ma túy?", counted) == [counted]
+    area = "Diện tích rừng bị lấn chiếm còn lớn, số vụ vi phạm chưa giảm."
+    assert _asked_linked("Tỉnh có bao nhiêu héc-ta rừng bị lấn chiếm?", area) == []
+    assert _asked_linked("Tỉnh có bao nhiêu héc-ta rừng bị lấn chiếm?", "Có 35 ha rừng bị lấn chiếm.") != []
+    share = "Phấn đấu có ít nhất 10% cán bộ xây dựng pháp luật từ nguồn thu hút."
+    assert _asked_linked("Tỉnh phấn đấu bao nhiêu phần trăm cán bộ xây dựng pháp luật từ nguồn thu hút?",
+                         share) == [share]
+
+
+DIRECTOR = "Giám đốc Sở Văn hóa tỉnh Mẫu Sơn hiện nay là ai?"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("text", [
+    "KT. GIÁM ĐỐC SỞ VĂN HÓA PHÓ GIÁM ĐỐC Trần Văn Bình",  # signed on the director's behalf by a deputy
+    "Phó Giám đốc Sở Văn hóa Trần Văn Bình chủ trì hội nghị.",
+    "Giám đốc Sở Văn hóa chịu trách nhiệm tổ chức thực hiện Kế hoạch này.",  # the role, nobody named
+])
+def test_a_role_nobody_holds_in_the_text_is_not_linked(text: str) -> None:
+    assert _asked_linked(DIRECTOR, text) == []
+
+
+@pytest.mark.unit
+def test_the_role_with_its_holder_or_definition_is_linked() -> None:
+    named = "Đồng chí Lê Thị Hoa, Giám đốc Sở Văn hóa, phát biểu khai mạc."
+    assert _asked_linked(DIRECTOR, named) == [named]
+    defined = "Trưởng Ban Chỉ đạo là Chủ tịch Ủy ban nhân dân tỉnh; Công an tỉnh là cơ quan thường trực."
+    assert [s.rstrip(";") for s in _asked_linked("Trưởng Ban Chỉ đạo phòng cháy của tỉnh là ai?", defined)] == [
+        defined.split("; ")[0]]
+
+
+@pytest.mark.unit
+def test_the_date_of_a_document_asked_by_its_type_is_its_own() -> None:
+    cited = "Thực hiện Chỉ thị số 08-CT/TU ngày 05/8/2025 của Ban Thường vụ Tỉnh ủy về công tác dân vận."
+    assert _asked_linked("Chỉ thị của Ban Thường vụ Tỉnh ủy về công tác dân vận ban hành ngày nào?", cited) == [cited]
+
+
+@pytest.mark.unit
+def test_a_year_the_question_names_must_be_about_its_subject() -> None:
+    assert years_asked("Kết quả thi đua nhiệm kỳ 2021-2026 của tỉnh ra sao?") == ["2021", "2026"]
+    assert years_asked("Thông tư số 34/2023/TT-BYT ngày 31/12/2023 quy định gì?") == []  # a number and a date
+    subject = ["thang hanh dong", "binh dang gioi", "chu de"]
+    other_year = "Tháng hành động vì bình đẳng giới năm 2025 có chủ đề về phòng, chống bạo lực."
+    assert not year_linked("2023", subject, other_year)
+    assert year_linked("2025", subject, other_year)
+    assert not year_linked("2023", subject, "Theo Thông tư số 12/2023/TT-BYT, tháng hành động có chủ đề mới.")
+
+
+@pytest.mark.unit
+def test_the_deputy_who_signed_for_the_role_is_named_with_their_own_title() -> None:
+    signature = "Nơi nhận:\n- Như trên;\n- Lưu VT.\nKT. GIÁM\nĐỐC\nPHÓ GIÁM ĐỐC\nTrần Thị Mai"
+    assert signed_on_behalf("giam doc", signature) == "Phó giám đốc Trần Thị Mai"
+    assert signed_on_behalf("giam doc", "GIÁM ĐỐC\nTrần Thị Mai") is None  # signed by the director herself
+    assert signed_on_behalf("chu tich", signature) is None  # on behalf of another role
