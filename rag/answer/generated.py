@@ -84,6 +84,8 @@ class GeneratedStrategy:
             if verdict.missing is not None and support >= self.settings.refusal_min_score and hits:
                 # the documents hold what is asked about, not the value: say which is missing
                 text = messages.NOT_STATED.format(doc=f"«{hits[0].chunk.doc_title}»", label=verdict.missing.label)
+                if verdict.detail:  # what the documents say instead (the deputy who signed for the role)
+                    text = verdict.detail
             answer = Answer(question=question, answer=text, refused=True, mode="refused",
                             related=related, timings_ms={"retrieval_ms": retrieval_ms})
             yield Event("sources", sources=[])
