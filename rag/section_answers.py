@@ -90,11 +90,12 @@ def _score(question_words: list[str], q_topics: set[str], heading: str) -> tuple
     shared = {w for w in h_words if w in content and w not in lx.WEAK_HEADING_WORDS}
     h_pairs = _pairs(h_words) or {(h_words[0], "")}
     q_pairs = _pairs(question_words) | {(w, "") for w in question_words}
-    matched = len(h_pairs & q_pairs)
+    # pairs made only of question words ("tài liệu", "kế hoạch") say nothing about which heading is meant
+    matched = len({p for p in h_pairs & q_pairs if not set(p) <= lx.QUESTION_WORDS | {""}})
     cover = matched / len(h_pairs)
     topic = bool(q_topics & topics_of(heading))
     clear = (cover >= lx.MIN_HEADING_COVER and len(shared) >= lx.MIN_SHARED_WORDS) or (
-        matched >= lx.MIN_MATCHED_PAIRS and len(shared) >= lx.MIN_MATCHED_PAIRS)
+        matched >= lx.MIN_MATCHED_PAIRS and len(shared) >= lx.MIN_PARTIAL_SHARED_WORDS)
     if not (topic or clear):
         return None
     return (matched + (2.0 if topic else 0.0), cover)
@@ -177,19 +178,26 @@ def _item(section: Section, text: str) -> Item | None:
     return Item(section, cleaned, lead, rest)
 
 
-def section_items(section: Section) -> list[Item]:
-    """The section's items in order: its subsections (each with everything under it), and the paragraphs of its
-    own text (an introduction ending with ':' is not an item)."""
-    out: list[Item] = []
+def _paragraphs(text: str) -> list[str]:
+    """Paragraphs of a text: a line that neither opens an item nor follows a finished sentence continues the
+    paragraph before it (a paragraph broken across lines)."""
     paragraphs: list[str] = []
-    for line in _own_body(section).split("\n"):
+    for line in text.split("\n"):
         line = line.strip()
         if not line:
             continue
         if paragraphs and not _BULLET.match(line) and not paragraphs[-1].rstrip().endswith((".", ";", ":")):
-            paragraphs[-1] += "\n" + line  # a paragraph broken across lines
+            paragraphs[-1] += "\n" + line
         else:
             paragraphs.append(line)
+    return paragraphs
+
+
+def section_items(section: Section) -> list[Item]:
+    """The section's items in order: the paragraphs of its own text (an introduction ending with ':' is not an
+    item), then its subsections, each with everything under it."""
+    out: list[Item] = []
+    paragraphs = _paragraphs(_own_body(section))
     for para in paragraphs:
         if para.rstrip().endswith(":") and (section.children or len(paragraphs) > 1) and len(para) < 300:
             continue  # "Tập trung tuyên truyền các nội dung sau:"
@@ -205,6 +213,34 @@ def section_items(section: Section) -> list[Item]:
     return out
 
 
+def detailed_items(section: Section) -> list[Item]:
+    """Every paragraph under the section as its own item (each cited with its own path): used when a long
+    section has only a few subsections, whose own points would otherwise all be held back."""
+    out: list[Item] = []
+    for node in section.walk():
+        if node.kind != "body":
+            continue
+        for para in _paragraphs(_own_body(node) if node is section else node.text):
+            item = _item(node, para)
+            if item is not None:
+                out.append(item)
+    return out
+
+
+def _is_long(items: Sequence[Item]) -> bool:
+    return len(items) > lx.LONG_ITEMS or sum(len(i.text) for i in items) > lx.LONG_CHARS
+
+
+def answer_items(section: Section) -> list[Item]:
+    """The items an answer lists: the section's items, or its paragraphs when it is long but has few items."""
+    items = section_items(section)
+    if _is_long(items) and len(items) < lx.FEW_ITEMS:
+        detailed = detailed_items(section)
+        if len(detailed) <= lx.MAX_ITEMS:
+            return detailed
+    return items
+
+
 # ---- answer --------------------------------------------------------------------------------------------------
 
 def _flat(text: str) -> str:
@@ -216,13 +252,13 @@ def compose(question: str, targets: Sequence[Target]) -> Answer | None:
     item's lead and puts the rest of the items in `more`, under the same citation numbers."""
     blocks: list[tuple[Target, list[Item]]] = []
     for target in targets[:lx.MAX_PLANS]:
-        items = section_items(target.section)[:lx.MAX_ITEMS]
+        items = answer_items(target.section)[:lx.MAX_ITEMS]
         if items:
             blocks.append((target, items))
     if not blocks:
         return None
     all_items = [i for _, items in blocks for i in items]
-    long = len(all_items) > lx.LONG_ITEMS or sum(len(i.text) for i in all_items) > lx.LONG_CHARS
+    long = _is_long(all_items)
     lines: list[str] = []
     more: list[str] = []
     citations: list[Citation] = []

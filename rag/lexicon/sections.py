@@ -47,12 +47,16 @@ MIN_HEADING_COVER = 0.99
 # A heading must share at least this many content syllables with the question (besides a topic word).
 MIN_SHARED_WORDS = 2
 
-# Or: the question holds at least this many of a heading's syllable pairs (and as many content syllables).
+# Or: the question holds at least this many of a heading's syllable pairs and this many of its content syllables
+# (two compound words at least: "tập huấn, bồi dưỡng" names "Tổ chức tập huấn, bồi dưỡng, hướng dẫn …").
 MIN_MATCHED_PAIRS = 3
+MIN_PARTIAL_SHARED_WORDS = 4
 
 # Long sections: more items or characters than these show only each item's lead; the rest goes to "Xem thêm".
 LONG_ITEMS = 8
 LONG_CHARS = 1500
+# A long section with fewer items than this lists the paragraphs under them instead (each its own lead).
+FEW_ITEMS = 4
 # A first sentence shorter than this (a label such as "1. Liên đoàn Lao động tỉnh") takes the next one too.
 SHORT_LEAD_CHARS = 60
 # At most this many plans get a block in one answer; at most this many items per plan.
