@@ -20,7 +20,6 @@ from rag.text import DOC_NUMBER, fold, normalize
 _TOKEN = re.compile(r"\S+")
 _NUMBER = re.compile(r"\d+(?:[.,/:-]\d+)*")
 _QUOTED = re.compile(r"[“\"«]([^”\"»]{2,200})[”\"»]")
-_UPPER_START = re.compile(r"^[A-ZĐÀ-Ỹ]")
 # lower-case words that may stand inside a proper name ("Sở Văn hóa, Thể thao và Du lịch")
 _NAME_GLUE = frozenset(("và", "của", "các"))
 _PUNCT = ".,;:!?()[]“”\"«»…'"
@@ -52,14 +51,26 @@ def _has_fact(sentence: str) -> bool:
     return bool(_NUMBER.search(sentence) or _QUOTED.search(sentence) or proper_names(sentence))
 
 
-def _span(question_words: set[str], sentence: str) -> tuple[int, int]:
+def _question_words(question: str) -> tuple[set[str], set[str]]:
+    """The question's words as written (lower case), and folded when the question is typed without accents
+    ('tinh' in 'mít tinh' is not 'tỉnh'; in 'le mit tinh' it may be either)."""
+    written = set(re.findall(r"\w+", normalize(question).lower()))
+    plain = fold(question) == normalize(question).lower()
+    return written, ({fold(w) for w in written} if plain else set())
+
+
+def _known(token: str, question: tuple[set[str], set[str]]) -> bool:
+    words = re.findall(r"\w+", normalize(token).lower())
+    return bool(words) and all(w in question[0] or fold(w) in question[1] for w in words)
+
+
+def _span(question: tuple[set[str], set[str]], sentence: str) -> tuple[int, int]:
     """The longest run of words of `sentence` the question does not hold (punctuation trimmed)."""
     best = (0, 0)
     run_start: int | None = None
     run_end = 0
     for m in _TOKEN.finditer(sentence + " ."):
-        words = set(re.findall(r"[a-z0-9]+", fold(m.group(0))))
-        known = bool(words) and words <= question_words
+        known = _known(m.group(0), question)
         if m.end() > len(sentence) or known:
             if run_start is not None and run_end - run_start > best[1] - best[0]:
                 best = (run_start, run_end)
@@ -93,37 +104,49 @@ def pick_sentence(question: str, sentences: Sequence[str]) -> Pick | None:
         return None
     index = best[1]
     sentence = sentences[index]
-    all_words = set(re.findall(r"[a-z0-9]+", fold(question)))
-    start, end = _span(all_words, sentence)
+    start, end = _span(_question_words(question), sentence)
     return Pick(index, sentence, start, end)
 
 
 def proper_names(sentence: str) -> list[str]:
-    """Runs of capitalised words (with 'và', 'của' inside) not opening the sentence: 'Sở Thông tin và Truyền
-    thông', 'Đại hội XIII'. A one-word run counts only when it is all capitals (an abbreviation: 'MTTQ')."""
+    """Names: runs of words with at least two capitalised ones ('Sở Thông tin và Truyền thông', 'Ban Chấp hành
+    Trung ương'): a lower-case syllable may follow a capitalised one ('Chấp hành'), 'và'/'của' may join two
+    capitalised words; a one-word run counts when it is an abbreviation ('UBND', 'MTTQ')."""
     tokens = _TOKEN.findall(normalize(sentence))
     names: list[str] = []
     run: list[str] = []
 
+    def capital(word: str) -> bool:
+        return word[0].isupper()
+
     def flush() -> None:
-        while run and run[-1].strip(_PUNCT).lower() in _NAME_GLUE:
+        while run and not capital(run[-1]) and (run[-1].lower() in _NAME_GLUE or len(run) == 1):
             run.pop()
-        if len(run) >= 2 or (len(run) == 1 and run[0].strip(_PUNCT).isupper() and len(run[0].strip(_PUNCT)) > 1):
-            names.append(" ".join(w.strip(_PUNCT) for w in run))
+        capitals = sum(1 for i, w in enumerate(run) if capital(w) and (i or not opens[0]))
+        if capitals >= 2 or any(w.isupper() and len(w) > 1 for w in run):
+            names.append(" ".join(run))
         run.clear()
 
-    for i, token in enumerate(tokens):
+    opens = [False]  # whether the run began with the sentence (its capital is only the sentence's)
+    for index, token in enumerate(tokens):
         word = token.strip(_PUNCT)
+        if not run:
+            opens[0] = index == 0
+        if word and token[0] in _PUNCT:
+            flush()
         if not word:
             flush()
             continue
-        capital = bool(_UPPER_START.match(word)) and i > 0
-        glue = bool(run) and word.lower() in _NAME_GLUE
-        if capital or glue:
+        if capital(word):
             run.append(word)
+        elif run and (capital(run[-1]) or word.lower() in _NAME_GLUE):
+            if word.lower() in _NAME_GLUE or capital(run[-1]):
+                run.append(word)
+            else:
+                flush()
         else:
             flush()
-        if token[-1] in ",;:.()":  # a comma ends a name ("Báo Hòa Bình, Đài …")
+        if token[-1] in ",;:.()”\"»":  # punctuation ends a name ("Báo Hòa Bình, Đài …")
             flush()
     flush()
     return names

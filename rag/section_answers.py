@@ -111,7 +111,8 @@ def find_section(question: str, tree: Section) -> tuple[Section, tuple[float, ..
     Ties go to the higher section (the main "III. HÌNH THỨC" over a sub-item "2. Hình thức")."""
     words = _words(question)
     q_topics = topics_of(question)
-    phrases = agency_phrases(question)
+    asks_duties = bool(task_words.ASK_DUTIES.search(" ".join(words)))
+    phrases = agency_phrases(question) if asks_duties else []
     best: tuple[tuple[float, ...], Section] | None = None
     for top in tree.children:
         if top.kind != "body":
@@ -120,8 +121,11 @@ def find_section(question: str, tree: Section) -> tuple[Section, tuple[float, ..
             heading = heading_line(section)
             if heading is None:
                 continue
+            in_tasks = section is not top and _is_task_section(top)
+            if in_tasks and not asks_duties:
+                continue  # an implementation subsection answers what its agency must do, nothing else
             score = _score(words, q_topics, heading)
-            if phrases and section is not top and _is_task_section(top):
+            if in_tasks and phrases:
                 agency = max(agency_matches(heading, p) for p in phrases)
                 if agency >= MIN_AGENCY_MATCH:
                     score = (10.0 + agency, 1.0)
@@ -305,7 +309,7 @@ def sections_composed(question: str, standalone: str, metas: Sequence[DocumentMe
 
     `docs` are the plans the question names (rag.routing.route(...).docs). None named: the only plan in scope, or
     every plan when the question is explicitly cross-plan; otherwise None (the general path answers)."""
-    if not asks_list(standalone):
+    if not asks_list(standalone) or lx.ASKS_WHICH_PLANS.search(" ".join(_words(standalone))):
         return None
     by_id = {m.doc_id: m for m in metas}
     chosen = [by_id[d] for d in docs if d in by_id]

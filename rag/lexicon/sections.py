@@ -13,7 +13,7 @@ import re
 # matching is on whole words.
 SECTION_TOPICS: dict[str, tuple[str, ...]] = {
     "form": ("hinh thuc", "phuong thuc", "cach thuc", "kenh", "bien phap tuyen truyen"),
-    "content": ("noi dung", "trong tam", "chu de"),
+    "content": ("noi dung", "trong tam"),
     "purpose": ("muc dich", "yeu cau", "muc tieu", "chi tieu"),
     "task": ("nhiem vu", "giai phap"),
     "implementation": ("to chuc thuc hien", "phan cong", "trach nhiem thuc hien", "to chuc trien khai"),
@@ -26,8 +26,11 @@ SECTION_TOPICS: dict[str, tuple[str, ...]] = {
 # The question asks for a list or the content of a section ("những … nào", "gồm", "ra sao", "là gì").
 LIST_FORM = re.compile(
     r"\b(?:nhung|cac|may)\b(?:\s+\w+){0,6}?\s+(?:nao|gi)\b|\bgom\b|\bbao gom\b|\bra sao\b|\bla gi\b"
-    r"|\bnhu the nao\b|\bthe nao\b|\bnhung gi\b|\bgi\b|\bliet ke\b|\bke ten\b|\bneu ro\b|\bquy dinh\b"
-    r"|\bxac dinh\b|\bde ra\b|\bchia\b|\bmay\b"
+    r"|\bnhu the nao\b|\bthe nao\b|\bnhung gi\b|\bliet ke\b|\bke ten\b|\bnhung viec\b"
+)
+# The question asks which plans (or places) say something: answered by comparing plans, not by one section.
+ASKS_WHICH_PLANS = re.compile(
+    r"\b(?:ke hoach|van ban|tinh|dia phuong|don vi ban hanh)\s+nao\b|\b(?:may|bao nhieu)\s+(?:ke hoach|van ban|tinh)\b"
 )
 
 # Question words that are no part of what is asked (they never make a heading match).
