@@ -11,6 +11,7 @@ heading clearly answers the question, so the general path answers it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -58,7 +59,7 @@ def _words(text: str) -> list[str]:
 
 
 def _pairs(words: Sequence[str]) -> set[tuple[str, str]]:
-    return set(zip(words, words[1:], strict=False))
+    return set(itertools.pairwise(words))
 
 
 def topics_of(text: str) -> set[str]:
@@ -314,12 +315,9 @@ def sections_composed(question: str, standalone: str, metas: Sequence[DocumentMe
     by_id = {m.doc_id: m for m in metas}
     chosen = [by_id[d] for d in docs if d in by_id]
     if not chosen:
-        if len(metas) == 1:
-            chosen = list(metas)
-        elif route(standalone, metas, is_directive=False).kind == "cross_plan":
-            chosen = list(metas)
-        else:
+        if len(metas) != 1 and route(standalone, metas, is_directive=False).kind != "cross_plan":
             return None
+        chosen = list(metas)
     targets = find_targets(standalone, chosen, trees)
     if not targets:
         return None

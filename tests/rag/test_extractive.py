@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.extractive import key_facts, keeps_key_facts, pick_sentence, proper_names
+from rag.extractive import keeps_key_facts, key_facts, pick_sentence, proper_names
 
 pytestmark = pytest.mark.unit
 

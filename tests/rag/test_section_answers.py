@@ -185,7 +185,8 @@ def test_several_plans_in_scope_need_a_named_plan_or_a_cross_plan_question(
 
 def test_long_section_keeps_leads_and_puts_the_rest_in_more() -> None:
     items = "\n".join(f"{i}. Nhiệm vụ thứ {i} của các sở, ngành, địa phương trong năm 2025 và các năm tiếp theo. "
-                      f"Chi tiết riêng của nhiệm vụ {i} được nêu rõ trong phụ lục kèm theo." for i in range(1, lx.LONG_ITEMS + 3))
+                      f"Chi tiết riêng của nhiệm vụ {i} được nêu rõ trong phụ lục kèm theo."
+                      for i in range(1, lx.LONG_ITEMS + 3))
     text = PLAN_A.replace("IV. TỔ CHỨC", "V. TỔ CHỨC").replace(
         "III. KINH PHÍ", "III. NHIỆM VỤ, GIẢI PHÁP\n\n" + items + "\n\nIV. KINH PHÍ")
     meta, tree = _parsed(text, "dai.txt")
