@@ -269,7 +269,7 @@ def compose(question: str, targets: Sequence[Target]) -> Answer | None:
     citations: list[Citation] = []
     for target, items in blocks:
         path = SECTION_SEP.join(target.section.path) or target.section.heading
-        head = f"**{target.meta.title}** — {path}:" if len(blocks) > 1 else f"Theo kế hoạch, {path}:"
+        head = f"**{target.meta.title}** — {path}:"
         lines.append(head)
         more_block: list[str] = []
         for item in items:
@@ -284,7 +284,7 @@ def compose(question: str, targets: Sequence[Target]) -> Answer | None:
                 more_block.append(f"- … {_flat(item.rest)} [{n}]")
         lines.append("")
         if more_block:
-            more.extend([f"**{target.meta.title}** — {path}:" if len(blocks) > 1 else f"{path}:", *more_block, ""])
+            more.extend([head, *more_block, ""])
     return Answer(question=question, answer="\n".join(lines).strip(), mode="section", citations=citations,
                   more="\n".join(more).strip())
 
