@@ -255,17 +255,21 @@ def run_eval(
     corpus_paths: Sequence[Path] | None = None,
     halves: Mapping[str, str | None] | None = None,
     name: str | None = None,
+    kinds: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Evaluate the product (and the baseline when asked) on `dataset`; write and return the results.
 
     `assistant` / `baseline` replace the real ones (tests); `write=False` skips the results file.
     `corpus_paths` (default: the settings' corpus dir) are ingested first; `halves` (item id → hold-out half)
-    adds per-half summaries; `name` (the set's name) goes into the results file name.
+    adds per-half summaries; `name` (the set's name) goes into the results file name; `kinds` keeps only the items
+    of those kinds ("list").
     """
     from eval.runparts import by_half, fragment_block, ingest_all, rename_docs, stem_ids
 
     corpus = list(corpus_paths) if corpus_paths is not None else [settings.corpus_dir]
     items = load_dataset(dataset)
+    if kinds:
+        items = [item for item in items if item.kind in kinds]
     if limit is not None:
         items = stratified(items, limit)
     started = time.perf_counter()
@@ -307,7 +311,8 @@ def run_eval(
 
             systems[system]["halves"] = by_half(items, halves, score)
 
-    config = ("retrieval" if retrieval_only else "full") + ("+baseline" if compare_baseline else "")
+    config = ("retrieval" if retrieval_only else "full") + ("+baseline" if compare_baseline else "") + (
+        "+" + "-".join(kinds) if kinds else "")
     result: dict[str, Any] = {
         "set": name,
         "date": date.today().isoformat(),

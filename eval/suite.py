@@ -5,7 +5,7 @@ dev in the settings' data dir (as before), extra in `<data_dir>/eval-extra` (sha
 the model file). The extra set is also scored per hold-out half (`eval/datasets/extra_split.json`).
 
 `python -m eval.suite [--set dev|extra|both] [--retrieval-only] [--limit N] [--compare-baseline]
-[--extra-dir PATH]` runs it from the shell; `planbot eval` does the same.
+[--extra-dir PATH] [--kinds list,fact]` runs it from the shell; `planbot eval` does the same.
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ def run_sets(
     assistants: Mapping[str, AssistantLike] | None = None,
     baselines: Mapping[str, BaselineLike] | None = None,
     write: bool = True,
+    kinds: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Run each named set; returns {"date", "config", "sets": {name: run_eval result}, "gap", "gap_baseline"}.
 
@@ -86,9 +87,10 @@ def run_sets(
             dataset=spec.dataset, retrieval_only=retrieval_only, limit=limit, compare_baseline=compare_baseline,
             out_dir=out_dir, assistant=(assistants or {}).get(spec.name),
             baseline=(baselines or {}).get(spec.name), write=write, corpus_paths=spec.corpus, halves=halves,
-            name=spec.name,
+            name=spec.name, kinds=kinds,
         )
-    config = ("retrieval" if retrieval_only else "full") + ("+baseline" if compare_baseline else "")
+    config = ("retrieval" if retrieval_only else "full") + ("+baseline" if compare_baseline else "") + (
+        "+" + "-".join(kinds) if kinds else "")
     combined: dict[str, Any] = {
         "date": date.today().isoformat(), "config": config, "sets": results, "gap": gaps(results),
     }
@@ -176,12 +178,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--compare-baseline", action="store_true")
     parser.add_argument("--extra-dir", type=Path, default=None)
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR)
+    parser.add_argument("--kinds", default=None, help="only items of these kinds, comma-separated (e.g. list)")
     args = parser.parse_args(argv)
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()] if args.kinds else None
     started = time.perf_counter()
     try:
         combined = run_sets(Settings(), sets=SET_NAMES if args.set == "both" else (args.set,),
                             retrieval_only=args.retrieval_only, limit=args.limit,
-                            compare_baseline=args.compare_baseline, out_dir=args.out_dir, extra_dir=args.extra_dir)
+                            compare_baseline=args.compare_baseline, out_dir=args.out_dir, extra_dir=args.extra_dir,
+                            kinds=kinds)
     except MissingCorpus as exc:
         print(f"Lỗi: {exc}")
         return 1

@@ -136,6 +136,17 @@
     box.appendChild(wrap);
   }
 
+  // the remainder of a long answer ("Xem thêm"), with the same citation buttons as the answer
+  function renderMore(ui, more, onCite) {
+    if (!more) { return; }
+    var det = el("details", "answer-more");
+    det.appendChild(el("summary", null, "Xem thêm"));
+    var body = el("div", "answer-more-text");
+    renderAnswerText(body, more, onCite);
+    det.appendChild(body);
+    ui.node.insertBefore(det, ui.sources);
+  }
+
   function newBotMessage() {
     var node = el("div", "msg bot pending");
     var status = el("div", "status", "Đang tìm trong các kế hoạch…");
@@ -159,6 +170,7 @@
       renderSources(ui.sources, answer.related, "Có thể liên quan");
     } else {
       renderAnswerText(ui.answer, answer.answer, onCite);
+      renderMore(ui, answer.more, onCite);
       renderSources(ui.sources, answer.citations, "Nguồn");
     }
     renderDirectivesInline(ui.node, answer.directives);

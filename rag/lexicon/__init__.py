@@ -3,13 +3,15 @@
 One place for what other modules used to keep as private copies, one module per concern: document types and
 the codes used inside their numbers (`doctypes`), number patterns (`numbers`), provinces before and after the
 2025 merger, communes and wards (`places`), central and provincial bodies with their 2025 renamings/mergers
-(`bodies`), and structural markers: signature prefixes, Nơi nhận, Đề cương/Phụ lục, preamble openers
+(`bodies`), section topics and list-question forms (`sections`),
+and structural markers: signature prefixes, Nơi nhận, Đề cương/Phụ lục, preamble openers
 (`markers`). Names are matched through `rag.text.fold`, so Hoà/Hòa, missing accents and case do not matter.
 Tables are plain tuples/dicts so existing modules can switch by import only.
 """
 
 from __future__ import annotations
 
+from rag.lexicon import sections as sections
 from rag.lexicon import tasks as tasks
 from rag.lexicon.bodies import (
     ABBREVIATIONS,
@@ -127,6 +129,7 @@ __all__ = [
     "province_label",
     "province_of",
     "province_successor",
+    "sections",
     "tasks",
     "type_of_code",
     "type_of_word",

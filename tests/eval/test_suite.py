@@ -73,6 +73,18 @@ def test_fragments_are_measured_on_the_products_results(tmp_path: Path, extra_fo
     assert combined["gap"] == {}  # one set only
 
 
+def test_kinds_keep_only_those_items(tmp_path: Path, extra_folder: Path) -> None:
+    dev_items, extra_items = load_dataset(DEV_DATASET), load_dataset(EXTRA_DATASET)
+    combined = run_sets(settings(tmp_path), retrieval_only=False, limit=None, compare_baseline=False,
+                        out_dir=tmp_path / "results", extra_dir=extra_folder, kinds=["list"],
+                        assistants={"dev": OracleAssistant(dev_items), "extra": OracleAssistant(extra_items)})
+    for name, items in (("dev", dev_items), ("extra", extra_items)):
+        result = combined["sets"][name]
+        assert result["n_items"] == sum(1 for i in items if i.kind == "list") > 0
+        assert set(result["systems"]["product"]["by_kind"]["must_mention"]) == {"list"}
+        assert Path(result["path"]).name.endswith("-full+list.json")  # not over the full run's file
+
+
 def test_gap_needs_both_sets() -> None:
     summary = {"systems": {"product": {"summary": {"must_mention": 0.9, "citation_precision": 0.8}}}}
     worse = {"systems": {"product": {"summary": {"must_mention": 0.6, "citation_precision": 0.5}}}}
