@@ -15,6 +15,7 @@ from rag.answer.metadata import MetadataFields, MetadataStrategy
 from rag.answer.plan import QueryPlan, build_plan, check_question
 from rag.answer.ports import Corpus
 from rag.answer.search import PlanSearch
+from rag.answer.section import SectionStrategy
 from rag.answer.sources import StatsCache
 from rag.answer.tasks import TasksStrategy
 from rag.config import Settings
@@ -41,11 +42,8 @@ class AnswerEngine:
         self.strategies: list[Strategy] = [
             ScopeGuard(),  # no documents, or none within the filters
             TasksStrategy(trees),  # who does what by when, from the task tables
-            # A section strategy goes here, e.g. (rag.section_answers.sections_composed, same shape as
-            # rag.tasks_answer.tasks_composed):
-            #   FunctionStrategy("section", lambda p: sections_composed(p.question, p.standalone, list(p.metas),
-            #                                                           trees, docs=p.route.docs)),
             PrecheckGuard(self.gate, self.stats),  # a place/year/directive no plan holds: refused, no retrieval
+            SectionStrategy(trees),  # a list question a plan's own section answers: its items, verbatim
             MetadataStrategy(fields, retriever),  # route "metadata": date, number, signer, recipients…
             DirectiveStrategy(registry, retriever, self.stats),  # registry lookups
             CrossPlanStrategy(settings, retriever, trees, fields, self.stats),  # route "cross_plan"

@@ -45,7 +45,8 @@ def test_general_answer_is_cited_and_verified(corpus_assistant: Assistant, scrip
 def test_answer_with_only_lies_falls_back_to_extractive(corpus_assistant: Assistant,
                                                        scripted: ScriptedGenerator) -> None:
     scripted.reply = "Theo Nghị quyết 99-NQ/TW ngày 01/01/2030, tỉnh chi 5 tỷ đồng cho tuyên truyền [1]."
-    answer = corpus_assistant.ask("Lai Châu tuyên truyền bằng những hình thức nào?")
+    # a question no section heading answers, so it reaches the model
+    answer = corpus_assistant.ask("Công đoàn Lai Châu tuyên truyền trên báo, đài của tỉnh về việc gì?")
     assert answer.mode == "extractive"
     assert "99-NQ/TW" not in answer.answer and "5 tỷ" not in answer.answer
     assert answer.citations
@@ -55,7 +56,7 @@ def test_answer_with_only_lies_falls_back_to_extractive(corpus_assistant: Assist
 
 def test_uncited_true_sentence_is_recited(corpus_assistant: Assistant, scripted: ScriptedGenerator) -> None:
     scripted.reply = lambda m: _first_sentence_of_source(m)  # no [n] at all
-    answer = corpus_assistant.ask("Hình thức tuyên truyền của kế hoạch Lai Châu gồm những gì?")
+    answer = corpus_assistant.ask("Công đoàn Lai Châu tuyên truyền trên báo, đài của tỉnh về việc gì?")
     assert answer.mode == "generated"
     assert re.search(r"\[1\]", answer.answer)
 
