@@ -16,7 +16,7 @@ tests/api/test_error_registry.py checks this drawing against the code.
     │   ├── UnsupportedDocumentError   unsupported_document    415  rag.errors
     │   ├── DocumentReadError          unreadable_document     422  rag.errors
     │   │   └── DocumentParseError     unreadable_document     422  rag.parsing
-    │   ├── QuestionTooLongError       question_too_long       422  api.errors
+    │   ├── QuestionTooLongError       question_too_long       422  rag.errors
     │   ├── PayloadTooLargeError       payload_too_large       413  api.errors
     │   ├── BadRequestError            bad_request             400  api.errors
     │   ├── MalformedJsonError         malformed_json          400  api.errors
@@ -79,6 +79,12 @@ class DocumentReadError(InvalidInputError):
 
     user_message = "Không đọc được nội dung tệp (tệp rỗng, hỏng hoặc không phải UTF-8)."
     code = "unreadable_document"
+
+
+class QuestionTooLongError(InvalidInputError):
+    """A question over settings.max_question_chars (checked once, in rag.answer.plan.check_question)."""
+
+    code = "question_too_long"
 
 
 class NotFoundError(PlanbotError):
