@@ -5,7 +5,6 @@ from __future__ import annotations
 import collections.abc
 import hashlib
 import json
-import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -39,8 +38,6 @@ from rag.types import (
 )
 
 __all__ = ["FILTER_KEYS", "AnswerStream", "Assistant", "DocumentDetail", "StreamEvent", "content_holder"]
-
-log = logging.getLogger(__name__)
 
 
 class DocumentDetail(BaseModel):
