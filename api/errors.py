@@ -71,12 +71,6 @@ class PayloadTooLargeError(InvalidInputError):
     code = "payload_too_large"
 
 
-class QuestionTooLongError(InvalidInputError):
-    """A question over settings.max_question_chars."""
-
-    code = "question_too_long"
-
-
 # ---- HTTP-level errors: raised by the framework (routing, body parsing), rendered by the handlers below ----------
 
 

@@ -1,20 +1,22 @@
-"""Server-Sent Events over the facade's synchronous event generator, stopped when the client goes away."""
+"""Server-Sent Events over the facade's synchronous answer stream, stopped when the client goes away."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from typing import Any, cast
 
 import anyio
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
+from rag.answer.stream import AnswerStream
+from rag.types import StreamEvent
+
 logger = logging.getLogger("planbot.api")
 
-T = TypeVar("T")
 _END = object()
 HEARTBEAT_S = 10.0
 
@@ -35,17 +37,17 @@ def sse_data(data: str) -> bytes:
 HEARTBEAT = b": ping\n\n"
 
 
-async def iterate_in_thread(gen: Iterator[T]) -> AsyncIterator[T | None]:
-    """Drive a sync iterator in worker threads; yield None as a heartbeat while it is slow.
+async def iterate_in_thread(stream: AnswerStream) -> AsyncIterator[StreamEvent | None]:
+    """Drive an answer stream in worker threads; yield None as a heartbeat while it is slow.
 
-    On cancellation (client disconnect) or exit, the iterator is closed in a worker thread once its
-    in-flight step finishes, so the model stops producing tokens.
+    Its failures raise here. On cancellation (client disconnect) or exit, the stream is closed in a worker
+    thread once its in-flight step finishes, so the model stops producing tokens.
     """
     pending: asyncio.Future[Any] | None = None
     try:
         while True:
             if pending is None:
-                pending = asyncio.ensure_future(anyio.to_thread.run_sync(next, gen, _END))
+                pending = asyncio.ensure_future(anyio.to_thread.run_sync(next, stream, _END))
             done, _ = await asyncio.wait({pending}, timeout=HEARTBEAT_S)
             if not done:
                 yield None
@@ -54,7 +56,7 @@ async def iterate_in_thread(gen: Iterator[T]) -> AsyncIterator[T | None]:
             pending = None
             if item is _END:
                 return
-            yield item
+            yield cast(StreamEvent, item)
     finally:
         with anyio.CancelScope(shield=True):
             if pending is not None:
@@ -62,12 +64,10 @@ async def iterate_in_thread(gen: Iterator[T]) -> AsyncIterator[T | None]:
                     await pending
                 except Exception:  # the step's own error is irrelevant once we are closing
                     logger.debug("stream step failed while closing", exc_info=True)
-            close = getattr(gen, "close", None)
-            if close is not None:
-                try:
-                    await anyio.to_thread.run_sync(close)
-                except Exception:
-                    logger.warning("closing the answer stream failed", exc_info=True)
+            try:
+                await anyio.to_thread.run_sync(stream.close)
+            except Exception:
+                logger.warning("closing the answer stream failed", exc_info=True)
 
 
 class EventStreamResponse(StreamingResponse):
@@ -90,8 +90,7 @@ class EventStreamResponse(StreamingResponse):
             await super().__call__(scope, receive, send)
         finally:
             with anyio.CancelScope(shield=True):
-                aclose = getattr(self.body_iterator, "aclose", None)
-                if aclose is not None:
-                    await aclose()
+                if isinstance(self.body_iterator, AsyncGenerator):
+                    await self.body_iterator.aclose()
             if self._on_close is not None:
                 self._on_close()

@@ -27,10 +27,11 @@ from bot.texts import (
     MORE_EXPIRED,
     SEARCHING_TEXT,
     STOPPED_TEXT,
-    TOO_LONG_TEXT,
 )
+from rag.answer.plan import check_question
 from rag.assistant import Assistant
 from rag.config import Settings
+from rag.errors import InvalidInputError
 from rag.types import Answer, ChatTurn
 
 logger = logging.getLogger(__name__)
@@ -88,8 +89,10 @@ class Answering:
         if not question:
             await reply(message, EMPTY_QUESTION_TEXT)
             return
-        if len(question) > self.settings.max_question_chars:
-            await reply(message, TOO_LONG_TEXT.format(limit=self.settings.max_question_chars))
+        try:
+            check_question(question, self.settings)  # the core's one check (too long, bad characters)
+        except InvalidInputError as exc:
+            await reply(message, escape(exc.user_message))
             return
         await self.answer_question(message, question, context)
 

@@ -20,9 +20,9 @@ from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, RetryAfter
 
 from bot.formatting import escape, format_preview
-from bot.texts import FOUND_TEXT, GENERIC_ERROR, SEARCHING_TEXT
+from bot.texts import FOUND_TEXT, SEARCHING_TEXT
 from rag.assistant import StreamEvent
-from rag.errors import PlanbotError, error_for_code
+from rag.errors import PlanbotError
 from rag.types import Answer, ChatTurn
 
 logger = logging.getLogger(__name__)
@@ -95,33 +95,19 @@ class LiveMessage:
 
 def _pump(assistant: Any, question: str, history: Sequence[ChatTurn], stop: threading.Event,
           put: Callable[[object], None]) -> None:
-    """Worker thread: forward the assistant's stream events (or its exception) to `put`, then _END."""
+    """Worker thread: forward the assistant's stream events (or its exception) to `put`, then _END.
+
+    Stopping (`stop` set) closes the stream, which stops the generation."""
     try:
-        events = assistant.stream(question, history)  # input errors raise here
-    except BaseException as exc:
-        put(exc)
-        put(_END)
-        return
-    try:
-        for event in events:
-            if stop.is_set():
-                break
-            put(event)
+        with assistant.stream(question, history) as stream:  # input errors raise here
+            for event in stream:
+                if stop.is_set():
+                    break
+                put(event)
     except BaseException as exc:
         put(exc)
     finally:
-        close = getattr(events, "close", None)
-        if close is not None:
-            close()
         put(_END)
-
-
-def _error_of(event: StreamEvent) -> PlanbotError:
-    """The exception an 'error' event stands for (the facade puts the Vietnamese text under "message")."""
-    error = event.error or {}
-    code = error.get("code", "internal_error")
-    detail = error.get("detail") or f"stream error: {code}"
-    return error_for_code(code, detail, error.get("message") or GENERIC_ERROR)
 
 
 async def stream_answer(
@@ -178,8 +164,6 @@ async def stream_answer(
             await live.update(format_preview(text))
         elif item.type == "done":
             answer = item.answer
-        elif item.type == "error":
-            raise _error_of(item)
     if answer is None:
         raise PlanbotError("the stream ended without a final answer")
     return answer

@@ -65,7 +65,6 @@ BUSY_CHAT_TEXT = (
     "Tôi đang trả lời câu hỏi trước trong cuộc trò chuyện này. Vui lòng chờ, hoặc gửi /moi để dừng."
 )
 STOPPED_TEXT = "Đã dừng câu trả lời."
-TOO_LONG_TEXT = "Câu hỏi quá dài (tối đa {limit} ký tự). Hãy hỏi ngắn gọn hơn."
 EMPTY_QUESTION_TEXT = "Bạn muốn hỏi gì? Hãy gõ câu hỏi sau tên bot, hoặc gửi /help để xem hướng dẫn."
 EDITED_TEXT = "Tôi không xử lý tin nhắn đã sửa. Hãy gửi câu hỏi thành một tin nhắn mới."
 NON_TEXT_TEXT = (

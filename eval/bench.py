@@ -28,6 +28,7 @@ interpolate linearly between samples (with ~10 samples p95 is close to the maxim
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import hashlib
 import json
@@ -53,7 +54,8 @@ from eval.machine import cpu_info
 from rag.assistant import Assistant
 from rag.config import PROJECT_ROOT, Settings
 from rag.embeddings import CachedEmbedder
-from rag.interfaces import Embedder, Generator
+from rag.errors import PlanbotError
+from rag.interfaces import Closes, Embedder, Generator, Loads
 from rag.lexicon.sentences import ITEM_ENDS, sentence_pieces
 from rag.text import normalize
 
@@ -291,8 +293,7 @@ class TimedGenerator:
 
     def load(self) -> Any:
         """Load the inner model now when it supports it (Assistant.warm_up calls this)."""
-        load = getattr(self.inner, "load", None)
-        return load() if load is not None else None
+        return self.inner.load() if isinstance(self.inner, Loads) else None
 
     def stream(
         self, messages: Sequence[dict[str, str]], *, max_tokens: int, stop: Sequence[str] = ()
@@ -310,9 +311,8 @@ class TimedGenerator:
                 call.parts.append(delta)
                 yield delta
         finally:
-            close = getattr(deltas, "close", None)
-            if close is not None:
-                close()
+            if isinstance(deltas, Closes):
+                deltas.close()
 
 
 class ApproxEmbedder:
@@ -359,15 +359,10 @@ def _bench_settings(settings: Settings, data_dir: Path, **extra: Any) -> Setting
 def _time_to_sources(assistant: Assistant, question: str) -> float:
     """Seconds from calling stream() to its `sources` event (the stream is closed there: no model call)."""
     started = time.perf_counter()
-    events = assistant.stream(question)
-    try:
+    with assistant.stream(question) as events, contextlib.suppress(PlanbotError):  # a failure ends it too
         for event in events:
-            if event.type in ("sources", "error"):
+            if event.type == "sources":
                 break
-    finally:
-        close = getattr(events, "close", None)
-        if close is not None:
-            close()
     return time.perf_counter() - started
 
 
@@ -432,13 +427,14 @@ def _measure_model(assistant: Assistant, timed: TimedGenerator, settings: Settin
         first: float | None = None
         answer = None
         error = None
-        for event in assistant.stream(q):
-            if event.type == "token" and first is None and len(timed.calls) > calls_before:
-                first = time.perf_counter() - started
-            elif event.type == "done":
-                answer = event.answer
-            elif event.type == "error":
-                error = event.error
+        try:
+            for event in assistant.stream(q):
+                if event.type == "token" and first is None and len(timed.calls) > calls_before:
+                    first = time.perf_counter() - started
+                elif event.type == "done":
+                    answer = event.answer
+        except PlanbotError as exc:  # recorded in the row; the run goes on
+            error = {"code": exc.code, "message": exc.user_message}
         total = time.perf_counter() - started
         row: dict[str, Any] = {"question": q, "mode": answer.mode if answer else None, "error": error,
                                "total_s": round(total, 3)}

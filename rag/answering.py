@@ -11,9 +11,9 @@ This module keeps the historical import path; the pipeline lives in the `rag.ans
 
 from __future__ import annotations
 
-from rag.answer.base import Event, Strategy
+from rag.answer.base import Strategy
 from rag.answer.engine import AnswerEngine
 from rag.answer.plan import QueryPlan, build_plan
 from rag.answer.sources import Source, make_sources
 
-__all__ = ["AnswerEngine", "Event", "QueryPlan", "Source", "Strategy", "build_plan", "make_sources"]
+__all__ = ["AnswerEngine", "QueryPlan", "Source", "Strategy", "build_plan", "make_sources"]

@@ -5,22 +5,22 @@ from __future__ import annotations
 import collections.abc
 import hashlib
 import json
-import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from rag import metrics
+from rag.answer.stream import AnswerStream
 from rag.answering import AnswerEngine
 from rag.catalog import Catalog, tree_outline
 from rag.config import Settings
 from rag.directives import DirectiveRegistry
 from rag.embeddings import build_embedder
-from rag.errors import NotFoundError, PlanbotError, error_for_code
+from rag.errors import NotFoundError
 from rag.ingest import Ingestor
 from rag.interfaces import Embedder, Generator, Loads, VectorStore
 from rag.lexical import LexicalIndex
@@ -29,27 +29,15 @@ from rag.store import ChromaStore
 from rag.types import (
     Answer,
     ChatTurn,
-    Citation,
     DirectiveRecord,
     DocumentMeta,
     IngestReport,
     SearchHit,
     Section,
+    StreamEvent,
 )
 
-__all__ = ["FILTER_KEYS", "Assistant", "DocumentDetail", "StreamEvent", "content_holder"]
-
-log = logging.getLogger(__name__)
-
-
-class StreamEvent(BaseModel):
-    """One event of a streamed answer: sources first, then token deltas, then the final answer."""
-
-    type: Literal["sources", "token", "done", "error"]
-    sources: list[Citation] = Field(default_factory=list)
-    text: str = ""
-    answer: Answer | None = None
-    error: dict[str, str] | None = None
+__all__ = ["FILTER_KEYS", "AnswerStream", "Assistant", "DocumentDetail", "StreamEvent", "content_holder"]
 
 
 class DocumentDetail(BaseModel):
@@ -135,16 +123,8 @@ class Assistant:
         top_k: int | None = None,
         filters: dict[str, Any] | None = None,
     ) -> Answer:
-        """Answer one question (with recent chat history for follow-ups)."""
-        final: Answer | None = None
-        for event in self.stream(question, history, top_k=top_k, filters=filters):
-            if event.type == "done":
-                final = event.answer
-            elif event.type == "error" and event.error:
-                raise error_for_code(event.error.get("code", ""), event.error.get("detail", "answering failed"),
-                                     event.error.get("message"))
-        assert final is not None
-        return final
+        """Answer one question (with recent chat history for follow-ups); failures raise PlanbotError."""
+        return self.stream(question, history, top_k=top_k, filters=filters).answer()
 
     def stream(
         self,
@@ -153,8 +133,9 @@ class Assistant:
         *,
         top_k: int | None = None,
         filters: dict[str, Any] | None = None,
-    ) -> collections.abc.Generator[StreamEvent, None, None]:
-        """Like `ask`, as events; input errors raise at once, closing the iterator stops the generation."""
+    ) -> AnswerStream:
+        """Like `ask`, as a stream of events; input errors raise at once, later failures from iteration;
+        closing the stream stops the generation."""
         question = self.engine.check_question(question)
         filters = validate_filters(filters)
         self._consistent()
@@ -165,17 +146,12 @@ class Assistant:
             if cached is not None:
                 self._cache.move_to_end(key)
         if cached is not None:
-            return self._replay(cached)
-        return self._run(key, question, history, top_k, filters)
-
-    @staticmethod
-    def _replay(answer: Answer) -> collections.abc.Generator[StreamEvent, None, None]:
-        yield StreamEvent(type="sources", sources=answer.citations)
-        yield StreamEvent(type="token", text=answer.answer)
-        yield StreamEvent(type="done", answer=answer)
+            return AnswerStream.of_answer(cached)
+        return AnswerStream(self._run(key, question, history, top_k, filters))
 
     def _run(self, key: str, question: str, history: list[ChatTurn], top_k: int | None,
              filters: dict[str, Any]) -> collections.abc.Generator[StreamEvent, None, None]:
+        """The engine's events; the final answer is cached. Closing this closes the engine's generator."""
         events = self.engine.stream(question, history, top_k=top_k, filters=filters)
         try:
             for event in events:
@@ -184,11 +160,7 @@ class Assistant:
                         self._cache[key] = event.answer
                         while len(self._cache) > self.settings.answer_cache_size:
                             self._cache.popitem(last=False)
-                yield StreamEvent(type=event.type, sources=event.sources or [],  # type: ignore[arg-type]
-                                  text=event.text, answer=event.answer)
-        except PlanbotError as exc:
-            log.warning("answering failed: %s", exc, exc_info=True)
-            yield StreamEvent(type="error", error={"code": exc.code, "message": exc.user_message, "detail": str(exc)})
+                yield event
         finally:
             events.close()  # a reader that stops reading stops the generation
 

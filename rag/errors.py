@@ -1,10 +1,12 @@
 """One small exception hierarchy; the edges (HTTP, Telegram, CLI) turn it into user messages.
 
 Every failure a user can meet is a `PlanbotError`: `str(exc)` is English (logs), `exc.user_message` Vietnamese
-(shown), `exc.code` a stable machine code (API bodies `{error: {code, message}}`, stream `error` events). Code
+(shown), `exc.code` a stable machine code (API bodies `{error: {code, message}}`, SSE `error` events). Code
 raises them and lets them travel: exceptions stay exceptions until an edge renders them (`api/errors.py` for
-HTTP, the bot's handlers for Telegram, `planbot/cli.py` for the terminal). A subclass inherits its parent's code
-unless it names its own; `error_for_code` rebuilds the exception of a code (e.g. from a stream event).
+HTTP, `api.answering.error_event` for the SSE streams, the bot's handlers for Telegram, `planbot/cli.py` for the
+terminal); an answer's stream (`rag.answer.stream.AnswerStream`) raises them from iteration. A subclass inherits
+its parent's code unless it names its own; `error_for_code` rebuilds the exception of a code (e.g. from an error
+body a client received).
 
 The tree (class, code, HTTP status, defining module). The status column is the API's: `api.errors.ERROR_STATUS`
 is the one table mapping a class to its status (a class without a row takes its nearest ancestor's);
@@ -16,7 +18,7 @@ tests/api/test_error_registry.py checks this drawing against the code.
     │   ├── UnsupportedDocumentError   unsupported_document    415  rag.errors
     │   ├── DocumentReadError          unreadable_document     422  rag.errors
     │   │   └── DocumentParseError     unreadable_document     422  rag.parsing
-    │   ├── QuestionTooLongError       question_too_long       422  api.errors
+    │   ├── QuestionTooLongError       question_too_long       422  rag.errors
     │   ├── PayloadTooLargeError       payload_too_large       413  api.errors
     │   ├── BadRequestError            bad_request             400  api.errors
     │   ├── MalformedJsonError         malformed_json          400  api.errors
@@ -79,6 +81,12 @@ class DocumentReadError(InvalidInputError):
 
     user_message = "Không đọc được nội dung tệp (tệp rỗng, hỏng hoặc không phải UTF-8)."
     code = "unreadable_document"
+
+
+class QuestionTooLongError(InvalidInputError):
+    """A question over settings.max_question_chars (checked once, in rag.answer.plan.check_question)."""
+
+    code = "question_too_long"
 
 
 class NotFoundError(PlanbotError):

@@ -3,6 +3,7 @@
 REFUSAL = "Không tìm thấy thông tin này trong các tài liệu hiện có."
 EMPTY_QUESTION = "Vui lòng nhập câu hỏi."
 TOO_LONG = "Câu hỏi quá dài (tối đa {limit} ký tự). Vui lòng rút gọn."
+BAD_CHARACTERS = "Câu hỏi chứa ký tự không hợp lệ."
 NO_DOCUMENTS = "Chưa có tài liệu nào được nạp vào hệ thống."
 NO_FILTER_MATCH = "Không có tài liệu nào khớp với bộ lọc đã chọn (tỉnh, năm, cơ quan ban hành, mã tài liệu)."
 # The documents hold what the question is about, not the value it asks for.

@@ -143,6 +143,20 @@ class Answer(BaseModel):
     timings_ms: dict[str, float] = Field(default_factory=dict)
 
 
+class StreamEvent(BaseModel):
+    """One event of a streamed answer: `sources` first, then `token` deltas, then `done` with the final answer.
+
+    The answering engine yields these; `rag.answer.stream.AnswerStream` carries them to callers. Failures travel
+    as exceptions; only the edges (the API's SSE streams) render one as an `error` event with `error` set to
+    `{code, message}`."""
+
+    type: Literal["sources", "token", "done", "error"]
+    sources: list[Citation] = Field(default_factory=list)
+    text: str = ""
+    answer: Answer | None = None
+    error: dict[str, str] | None = None
+
+
 class IngestReport(BaseModel):
     documents: int = 0
     added: int = 0

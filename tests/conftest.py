@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from rag.config import PROJECT_ROOT, Settings
+from rag.interfaces import Closes
 
 CORPUS = PROJECT_ROOT / "corpus"
 # Passage vectors are keyed by content hash: one cache for the whole test session keeps each corpus chunk from being
@@ -98,9 +99,8 @@ def real_generator():  # type: ignore[no-untyped-def]
     path = ensure_model(settings)
     generator = build_generator(make_settings(settings.data_dir, llm_model_path=path))
     yield generator
-    close = getattr(generator, "close", None)
-    if close is not None:
-        close()
+    if isinstance(generator, Closes):
+        generator.close()
 
 
 @pytest.fixture()

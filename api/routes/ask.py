@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Body, Request
 from fastapi.responses import Response
 
-from api.answering import answer_events, answer_once, check_question, open_answer, remember
+from api.answering import answer_events, answer_once, open_answer, remember
 from api.deps import AssistantDep, QueueDep, ReaderDep, SettingsDep
 from api.queue import Ticket
 from api.schemas import AnswerOut, AskRequest, ErrorResponse
 from api.streaming import HEARTBEAT, EventStreamResponse, sse
-from rag.assistant import StreamEvent
+from rag.answer.plan import check_question
+from rag.assistant import AnswerStream, StreamEvent
 from rag.types import Answer, ChatTurn
 
 router = APIRouter(prefix="/v1", tags=["Hỏi đáp"])
@@ -83,7 +84,7 @@ def answer_json(answer: Answer, answer_id: str) -> dict[str, Any]:
 
 
 async def _frames(
-    ticket: Ticket, events: Iterator[StreamEvent], request: Request, history: list[ChatTurn]
+    ticket: Ticket, events: AnswerStream, request: Request, history: list[ChatTurn]
 ) -> AsyncIterator[bytes]:
     yield HEARTBEAT  # headers and a first byte go out at once, even while queued
     async for event in answer_events(ticket, events):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Body, Request
 from fastapi.responses import Response
 
-from api.answering import answer_events, answer_once, check_question, open_answer, remember
+from api.answering import answer_events, answer_once, open_answer, remember
 from api.deps import AssistantDep, QueueDep, ReaderDep, SettingsDep
 from api.queue import Ticket
 from api.routes.ask import ERRORS
@@ -22,7 +22,8 @@ from api.schemas import (
     ChatCompletionResponse,
 )
 from api.streaming import HEARTBEAT, EventStreamResponse, sse_data
-from rag.assistant import StreamEvent
+from rag.answer.plan import check_question
+from rag.assistant import AnswerStream
 from rag.errors import InvalidInputError
 from rag.types import Answer, ChatTurn, Citation
 
@@ -68,7 +69,7 @@ def _chunk(cid: str, created: int, model: str, delta: dict[str, Any], finish: st
 
 
 async def _openai_frames(
-    ticket: Ticket, events: Iterator[StreamEvent], model: str, request: Request, history: list[ChatTurn]
+    ticket: Ticket, events: AnswerStream, model: str, request: Request, history: list[ChatTurn]
 ) -> AsyncIterator[bytes]:
     """OpenAI chunks. Draft tokens are not forwarded (a chat client cannot retract text): the verified
     answer is sent once checked, then its sources; heartbeats keep the connection alive meanwhile."""

@@ -1,27 +1,16 @@
-"""What every answer strategy shares: the stream Event, the Strategy protocol and the composed-answer adapter."""
+"""What every answer strategy shares: the Strategy protocol and the composed-answer adapter."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
 from rag.answer.plan import QueryPlan
 from rag.lexicon import merger_notes
-from rag.types import Answer, Citation, DocumentMeta
+from rag.types import Answer, Citation, DocumentMeta, StreamEvent
 
 Composed = tuple[Answer, list[Citation]]
-
-
-@dataclass
-class Event:
-    """Internal stream event (rag.assistant wraps these into StreamEvent)."""
-
-    type: str
-    sources: list[Citation] | None = None
-    text: str = ""
-    answer: Answer | None = None
 
 
 class Strategy(Protocol):
@@ -30,7 +19,7 @@ class Strategy(Protocol):
 
     name: str
 
-    def run(self, plan: QueryPlan) -> Iterator[Event] | None:
+    def run(self, plan: QueryPlan) -> Iterator[StreamEvent] | None:
         ...
 
 
@@ -46,14 +35,15 @@ def elapsed_ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 1)
 
 
-def refusal_events(question: str, text: str) -> Iterator[Event]:
+def refusal_events(question: str, text: str) -> Iterator[StreamEvent]:
     """A refusal without evidence: no document (or none within the filters) to answer from."""
-    yield Event("sources", sources=[])
-    yield Event("token", text=text)
-    yield Event("done", answer=Answer(question=question, answer=text, refused=True, mode="refused"))
+    yield StreamEvent(type="sources", sources=[])
+    yield StreamEvent(type="token", text=text)
+    yield StreamEvent(type="done", answer=Answer(question=question, answer=text, refused=True, mode="refused"))
 
 
-def with_merger_note(events: Iterator[Event], standalone: str, metas: Sequence[DocumentMeta]) -> Iterator[Event]:
+def with_merger_note(events: Iterator[StreamEvent], standalone: str,
+                     metas: Sequence[DocumentMeta]) -> Iterator[StreamEvent]:
     """Pass the events through; when the answer cites plans filed under the other side of the 2025 merger
     of a province the question names ('Đắk Lắk' → a Phú Yên plan), add one line saying so."""
     by_id = {m.doc_id: m for m in metas}
@@ -64,7 +54,7 @@ def with_merger_note(events: Iterator[Event], standalone: str, metas: Sequence[D
             note = merger_notes(standalone, [p for p in cited if p])
             if note:
                 answer.answer = f"{answer.answer}\n{note}"
-                yield Event("token", text=f"\n{note}")
+                yield StreamEvent(type="token", text=f"\n{note}")
         yield event
 
 
@@ -81,20 +71,20 @@ class ComposedStrategy:
     def compose(self, plan: QueryPlan) -> Composed | None:
         raise NotImplementedError
 
-    def run(self, plan: QueryPlan) -> Iterator[Event] | None:
+    def run(self, plan: QueryPlan) -> Iterator[StreamEvent] | None:
         composed = self.compose(plan)
         if composed is None:
             return None
         events = self._events(plan, *composed)
         return with_merger_note(events, plan.standalone, plan.metas) if self.merger_note else events
 
-    def _events(self, plan: QueryPlan, answer: Answer, sources: list[Citation]) -> Iterator[Event]:
+    def _events(self, plan: QueryPlan, answer: Answer, sources: list[Citation]) -> Iterator[StreamEvent]:
         timings = {"retrieval_ms": elapsed_ms(plan.started)} if self.retrieval_timing else {}
-        yield Event("sources", sources=sources)
-        yield Event("token", text=answer.answer)
+        yield StreamEvent(type="sources", sources=sources)
+        yield StreamEvent(type="token", text=answer.answer)
         answer.standalone_question = plan.rewritten
         answer.timings_ms = {**timings, "total_ms": elapsed_ms(plan.started)}
-        yield Event("done", answer=answer)
+        yield StreamEvent(type="done", answer=answer)
 
 
 class FunctionStrategy(ComposedStrategy):

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from collections.abc import Generator as Gen
 from typing import Any
 
-from rag.answer.base import Event, Strategy
+from rag.answer.base import Strategy
 from rag.answer.cross_plan import CrossPlanStrategy
 from rag.answer.directive import DirectiveStrategy, find_directives
 from rag.answer.generated import GeneratedStrategy
@@ -23,7 +23,7 @@ from rag.directives import DirectiveStore
 from rag.evidence import CorpusStats
 from rag.interfaces import Generator
 from rag.refusal import EvidenceGate
-from rag.types import ChatTurn, DirectiveRecord, SearchHit, Section
+from rag.types import ChatTurn, DirectiveRecord, SearchHit, Section, StreamEvent
 
 
 class AnswerEngine:
@@ -59,7 +59,7 @@ class AnswerEngine:
         return build_plan(question, self.settings, self.retriever, history=history, filters=filters, top_k=top_k)
 
     def stream(self, question: str, history: Sequence[ChatTurn] = (), *, top_k: int | None = None,
-               filters: dict[str, Any] | None = None) -> Gen[Event, None, None]:
+               filters: dict[str, Any] | None = None) -> Gen[StreamEvent, None, None]:
         """Events: `sources` (retrieval only), `token` deltas, then `done` with the verified Answer."""
         plan = self.plan(question, history, top_k=top_k, filters=filters)
         for strategy in self.strategies:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Generator as Gen
 
 from rag import messages, metrics
-from rag.answer.base import Event, elapsed_ms, with_merger_note
+from rag.answer.base import elapsed_ms, with_merger_note
 from rag.answer.directive import directives_in
 from rag.answer.plan import QueryPlan
 from rag.answer.ports import Corpus
@@ -23,7 +23,7 @@ from rag.interfaces import Generator
 from rag.prompts import PromptTemplate
 from rag.refusal import EvidenceGate
 from rag.text import fold
-from rag.types import SECTION_SEP, Answer
+from rag.types import SECTION_SEP, Answer, StreamEvent
 from rag.verify import VerifiedStream, example_sentences
 
 log = logging.getLogger(__name__)
@@ -63,10 +63,10 @@ class GeneratedStrategy:
         self.examples = example_sentences(self.template.render_messages(
             **{name: "" for name in self.template.list_variables()}))
 
-    def run(self, plan: QueryPlan) -> Iterator[Event]:
+    def run(self, plan: QueryPlan) -> Iterator[StreamEvent]:
         return with_merger_note(self._events(plan), plan.standalone, plan.metas)
 
-    def _events(self, plan: QueryPlan) -> Iterator[Event]:
+    def _events(self, plan: QueryPlan) -> Iterator[StreamEvent]:
         question, standalone, started = plan.question, plan.standalone, plan.started
         stats = self.stats()
         words = question_words(standalone, stats)
@@ -88,10 +88,10 @@ class GeneratedStrategy:
                     text = verdict.detail
             answer = Answer(question=question, answer=text, refused=True, mode="refused",
                             related=related, timings_ms={"retrieval_ms": retrieval_ms})
-            yield Event("sources", sources=[])
-            yield Event("token", text=answer.answer)
+            yield StreamEvent(type="sources", sources=[])
+            yield StreamEvent(type="token", text=answer.answer)
             answer.timings_ms["total_ms"] = elapsed_ms(started)
-            yield Event("done", answer=answer)
+            yield StreamEvent(type="done", answer=answer)
             return
 
         content = [h for h in hits if h.chunk.kind not in ("header", "signature", "recipients")] or hits
@@ -99,7 +99,7 @@ class GeneratedStrategy:
                         key=lambda x: -(x[1] + 0.5 * coverage(words, x[0].path_str, stats)))
         ranked = [(c, s) for c, s in ranked if s >= 0.5 * support][:4]
         sources = make_sources(words, ranked, self.settings.context_chars, stats)
-        yield Event("sources", sources=[s.citation(i + 1) for i, s in enumerate(sources)])
+        yield StreamEvent(type="sources", sources=[s.citation(i + 1) for i, s in enumerate(sources)])
 
         prompt = self.template.render_messages(
             sources="\n".join(
@@ -121,11 +121,11 @@ class GeneratedStrategy:
                     first_token_ms = elapsed_ms(started)
                 deltas += 1
                 for piece in checker.feed(delta):  # only verified sentences reach a reader
-                    yield Event("token", text=piece)
+                    yield StreamEvent(type="token", text=piece)
         finally:
             stream.close()  # a reader that stops reading stops the generation
         for piece in checker.finish():
-            yield Event("token", text=piece)
+            yield StreamEvent(type="token", text=piece)
         raw = checker.raw.strip()
         generation_ms = round((time.perf_counter() - gen_started) * 1000, 1)
         metrics.record_generation(model, prompt, total_s=generation_ms / 1000, deltas=deltas,
@@ -139,8 +139,8 @@ class GeneratedStrategy:
             log.info("model found nothing in the evidence; refusing")
             metrics.record_refusal("model_found_nothing")
             related = [s.citation(i + 1) for i, s in enumerate(sources[:3])]
-            yield Event("token", text=messages.REFUSAL)
-            yield Event("done", answer=Answer(
+            yield StreamEvent(type="token", text=messages.REFUSAL)
+            yield StreamEvent(type="done", answer=Answer(
                 question=question, answer=messages.REFUSAL, refused=True, mode="refused", related=related,
                 standalone_question=plan.rewritten,
                 timings_ms={"retrieval_ms": retrieval_ms, "generation_ms": generation_ms,
@@ -149,7 +149,7 @@ class GeneratedStrategy:
         else:
             mode = "extractive"
             text, order = extractive(sources)
-            yield Event("token", text=text)
+            yield StreamEvent(type="token", text=text)
         if checker.dropped:
             log.info("verification dropped %d of %d sentences", checker.dropped, checker.claims)
         citations = [sources[n - 1].citation(i + 1) for i, n in enumerate(order)]
@@ -160,4 +160,4 @@ class GeneratedStrategy:
             timings_ms={"retrieval_ms": retrieval_ms, "first_token_ms": first_token_ms or 0.0,
                         "generation_ms": generation_ms, "total_ms": elapsed_ms(started)},
         )
-        yield Event("done", answer=answer)
+        yield StreamEvent(type="done", answer=answer)

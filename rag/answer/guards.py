@@ -6,11 +6,11 @@ import logging
 from collections.abc import Callable, Iterator
 
 from rag import messages, metrics
-from rag.answer.base import Event, elapsed_ms, refusal_events
+from rag.answer.base import elapsed_ms, refusal_events
 from rag.answer.plan import QueryPlan
 from rag.evidence import CorpusStats
 from rag.refusal import EvidenceGate
-from rag.types import Answer
+from rag.types import Answer, StreamEvent
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ class ScopeGuard:
 
     name = "scope"
 
-    def run(self, plan: QueryPlan) -> Iterator[Event] | None:
+    def run(self, plan: QueryPlan) -> Iterator[StreamEvent] | None:
         if plan.scope_refusal is None:
             return None
         metrics.record_refusal(plan.scope_refusal.reason)
@@ -36,7 +36,7 @@ class PrecheckGuard:
         self.gate = gate
         self.stats = stats
 
-    def run(self, plan: QueryPlan) -> Iterator[Event] | None:
+    def run(self, plan: QueryPlan) -> Iterator[StreamEvent] | None:
         early = self.gate.precheck(plan.standalone, list(plan.metas), self.stats())
         if not early.refuse:
             return None
@@ -44,4 +44,5 @@ class PrecheckGuard:
         metrics.record_refusal(early.reason)
         answer = Answer(question=plan.question, answer=messages.REFUSAL, refused=True, mode="refused",
                         standalone_question=plan.rewritten, timings_ms={"total_ms": elapsed_ms(plan.started)})
-        return iter([Event("sources", sources=[]), Event("token", text=answer.answer), Event("done", answer=answer)])
+        return iter([StreamEvent(type="sources", sources=[]), StreamEvent(type="token", text=answer.answer),
+                     StreamEvent(type="done", answer=answer)])

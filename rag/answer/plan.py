@@ -11,7 +11,7 @@ from rag import messages
 from rag.answer.ports import Corpus
 from rag.config import Settings
 from rag.directives import looks_like_directive_query
-from rag.errors import InvalidInputError
+from rag.errors import InvalidInputError, QuestionTooLongError
 from rag.lexicon.questions import ASKS_WHAT_IS_RE, ASKS_WHICH_RE
 from rag.retrieval import validate_filters
 from rag.routing import Route, docs_named, route, standalone_question
@@ -58,11 +58,13 @@ def check_question(question: object, settings: Settings) -> str:
     """Strip and validate a question; raise InvalidInputError with a Vietnamese message."""
     if not isinstance(question, str) or not question.strip():
         raise InvalidInputError("empty question", user_message=messages.EMPTY_QUESTION)
+    if "\x00" in question:
+        raise InvalidInputError("NUL byte in question", user_message=messages.BAD_CHARACTERS)
     question = question.strip()
     limit = settings.max_question_chars
     if len(question) > limit:
-        raise InvalidInputError(f"question too long ({len(question)} chars)",
-                                user_message=messages.TOO_LONG.format(limit=limit))
+        raise QuestionTooLongError(f"question too long ({len(question)} chars)",
+                                   user_message=messages.TOO_LONG.format(limit=limit))
     return question
 
 

@@ -18,7 +18,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from api.app import create_app
-from rag.assistant import DocumentDetail, StreamEvent
+from rag.assistant import AnswerStream, DocumentDetail, StreamEvent
 from rag.config import Settings
 from rag.errors import DocumentReadError, NotFoundError, PlanbotError, UnsupportedDocumentError
 from rag.types import (
@@ -191,7 +191,10 @@ class FakeAssistant:
         *,
         top_k: int | None = None,
         filters: dict[str, Any] | None = None,
-    ) -> Iterator[StreamEvent]:
+    ) -> AnswerStream:
+        return AnswerStream(self._events(question, history))
+
+    def _events(self, question: str, history: Sequence[ChatTurn]) -> Iterator[StreamEvent]:
         self.calls.append(("stream", {"question": question, "history": list(history)}))
         self.started.set()
         try:

@@ -25,7 +25,7 @@ from aiohttp import web
 from bot.app import build_application
 from bot.lifecycle import start_application, stop_application
 from bot.texts import REFUSED_TEXT, SOURCES_HEADER
-from rag.assistant import StreamEvent
+from rag.assistant import AnswerStream, StreamEvent
 from rag.config import Settings
 from rag.errors import BackendError, BusyError, InvalidInputError
 from rag.text import fold
@@ -453,12 +453,12 @@ class FakeAssistant:
         *,
         top_k: int | None = None,
         filters: dict[str, Any] | None = None,
-    ) -> Iterator[StreamEvent]:
+    ) -> AnswerStream:
         """Input errors raise at once (like the facade); then sources, text deltas and the final answer."""
         if len(question.strip()) < 3:
             raise InvalidInputError("question too short", user_message="Câu hỏi quá ngắn.")
         self.stream_calls.append((question, list(history)))
-        return self._events(question, history)
+        return AnswerStream(self._events(question, history))
 
     def _events(self, question: str, history: Sequence[ChatTurn]) -> Iterator[StreamEvent]:
         keys = self._retrieve(question, history)
@@ -534,14 +534,18 @@ class BrokenAssistant(FakeAssistant):
         *,
         top_k: int | None = None,
         filters: dict[str, Any] | None = None,
-    ) -> Iterator[StreamEvent]:
+    ) -> AnswerStream:
         self.stream_calls.append((question, list(history)))
+        return AnswerStream(self._failing(BackendError("llama.cpp server unreachable")))
+
+    @staticmethod
+    def _failing(error: Exception) -> Iterator[StreamEvent]:
         yield StreamEvent(type="sources", sources=[])
-        raise BackendError("llama.cpp server unreachable")
+        raise error
 
 
-class BusyAssistant(FakeAssistant):
-    """A FakeAssistant whose stream reports an error event (as the facade does for PlanbotErrors)."""
+class BusyAssistant(BrokenAssistant):
+    """A FakeAssistant whose stream raises BusyError after the sources."""
 
     def stream(
         self,
@@ -550,12 +554,9 @@ class BusyAssistant(FakeAssistant):
         *,
         top_k: int | None = None,
         filters: dict[str, Any] | None = None,
-    ) -> Iterator[StreamEvent]:
+    ) -> AnswerStream:
         self.stream_calls.append((question, list(history)))
-        yield StreamEvent(type="sources", sources=[])
-        yield StreamEvent(
-            type="error", error={"code": BusyError.code, "message": BusyError.user_message, "detail": "queue full"}
-        )
+        return AnswerStream(self._failing(BusyError("queue full")))
 
 
 SECTION_ITEMS = 12
@@ -594,11 +595,11 @@ class SectionAssistant(FakeAssistant):
         *,
         top_k: int | None = None,
         filters: dict[str, Any] | None = None,
-    ) -> Iterator[StreamEvent]:
+    ) -> AnswerStream:
         self.stream_calls.append((question, list(history)))
         answer = section_answer(question)
-        yield StreamEvent(type="sources", sources=answer.citations)
-        yield StreamEvent(type="done", answer=answer)
+        return AnswerStream([StreamEvent(type="sources", sources=answer.citations),
+                             StreamEvent(type="done", answer=answer)])
 
 
 class FakeLive:

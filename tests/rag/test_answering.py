@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from rag.assistant import Assistant
-from rag.errors import InvalidInputError
+from rag.assistant import AnswerStream, Assistant
+from rag.errors import InvalidInputError, ModelUnavailableError
 from rag.messages import REFUSAL
 from rag.text import fold
 from rag.types import ChatTurn
@@ -159,9 +159,27 @@ def test_stream_order_and_cache(corpus_assistant: Assistant, scripted: ScriptedG
     assert kinds[0] == "sources" and kinds[-1] == "done"
     assert "token" in kinds
     calls = len(scripted.prompts)
-    again = list(corpus_assistant.stream(question))
+    replay = corpus_assistant.stream(question)
+    assert isinstance(replay, AnswerStream)
+    again = list(replay)
     assert len(scripted.prompts) == calls  # served from the cache
     assert again[-1].answer == events[-1].answer
+    assert corpus_assistant.ask(question) == events[-1].answer
+
+
+def test_a_model_failure_raises_from_the_stream(corpus_assistant: Assistant, scripted: ScriptedGenerator) -> None:
+    def down(messages: object) -> str:
+        raise ModelUnavailableError("model server unreachable")
+
+    scripted.reply = down
+    question = "Phú Yên tuyên truyền về công tác xây dựng Đảng bằng hình thức nào?"
+    seen: list[str] = []
+    with pytest.raises(ModelUnavailableError):
+        for event in corpus_assistant.stream(question):
+            seen.append(event.type)
+    assert scripted.prompts and "error" not in seen
+    with pytest.raises(ModelUnavailableError):  # nothing was cached: ask meets the same failure
+        corpus_assistant.ask(question)
 
 
 def test_closing_the_stream_stops_generation(corpus_assistant: Assistant, scripted: ScriptedGenerator) -> None:

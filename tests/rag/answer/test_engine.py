@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import pytest
 
 from rag import messages
-from rag.answer.base import Event, FunctionStrategy
+from rag.answer.base import FunctionStrategy
 from rag.answer.plan import QueryPlan
 from rag.config import Settings
-from rag.types import Answer, Citation
+from rag.types import Answer, Citation, StreamEvent
 from tests.rag.answer.conftest import FakeCorpus, make_engine
 from tests.rag.conftest import ParsedDoc
 
@@ -25,12 +25,12 @@ class Recorder:
     def __init__(self) -> None:
         self.seen: list[QueryPlan] = []
 
-    def run(self, plan: QueryPlan) -> Iterator[Event] | None:
+    def run(self, plan: QueryPlan) -> Iterator[StreamEvent] | None:
         self.seen.append(plan)
         return None
 
 
-def _done(events: Iterator[Event]) -> Answer:
+def _done(events: Iterator[StreamEvent]) -> Answer:
     answer = [e.answer for e in events if e.type == "done"][-1]
     assert answer is not None
     return answer
