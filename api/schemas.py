@@ -69,7 +69,22 @@ def check_turns(texts: list[str]) -> None:
             raise ValueError(f"Mỗi lượt hội thoại tối đa {TURN_CAP} ký tự.")
 
 
-class AskRequest(BaseModel):
+class _FilteredRequest(BaseModel):
+    """A request with a `filters` field (declared by each subclass, so the schema keeps its field order):
+    one validation of the filters for every endpoint that takes them."""
+
+    @field_validator("filters", mode="before", check_fields=False)
+    @classmethod
+    def _filter_types(cls, value: Any) -> Any:
+        return _check_filter_types(value)
+
+    @field_validator("filters", check_fields=False)
+    @classmethod
+    def _filters(cls, value: dict[str, FilterValue] | None) -> dict[str, FilterValue] | None:
+        return _check_filters(value)
+
+
+class AskRequest(_FilteredRequest):
     """A question, with recent history for follow-ups."""
 
     model_config = ConfigDict(
@@ -116,16 +131,6 @@ class AskRequest(BaseModel):
         check_turns([turn.content for turn in value])
         return value
 
-    @field_validator("filters", mode="before")
-    @classmethod
-    def _filter_types(cls, value: Any) -> Any:
-        return _check_filter_types(value)
-
-    @field_validator("filters")
-    @classmethod
-    def _filters(cls, value: dict[str, FilterValue] | None) -> dict[str, FilterValue] | None:
-        return _check_filters(value)
-
 
 class AnswerOut(Answer):
     """An answer as the API returns it: with the id to rate it by (POST /v1/feedback)."""
@@ -133,7 +138,7 @@ class AnswerOut(Answer):
     answer_id: str | None = Field(default=None, description="Mã câu trả lời, dùng để gửi góp ý 👍/👎.")
 
 
-class SearchRequest(BaseModel):
+class SearchRequest(_FilteredRequest):
     """A retrieval query (no model call)."""
 
     model_config = ConfigDict(
@@ -148,16 +153,6 @@ class SearchRequest(BaseModel):
     @classmethod
     def _query(cls, value: str) -> str:
         return _check_text(value, "Truy vấn")
-
-    @field_validator("filters", mode="before")
-    @classmethod
-    def _filter_types(cls, value: Any) -> Any:
-        return _check_filter_types(value)
-
-    @field_validator("filters")
-    @classmethod
-    def _filters(cls, value: dict[str, FilterValue] | None) -> dict[str, FilterValue] | None:
-        return _check_filters(value)
 
 
 class SearchHitOut(BaseModel):
@@ -261,7 +256,7 @@ class ChatMessage(BaseModel):
         return "".join(p.text or "" for p in self.content if p.type in ("text", "input_text"))
 
 
-class ChatCompletionRequest(BaseModel):
+class ChatCompletionRequest(_FilteredRequest):
     """OpenAI's chat completion request; unknown sampling options are accepted and ignored."""
 
     model_config = ConfigDict(
@@ -287,16 +282,6 @@ class ChatCompletionRequest(BaseModel):
     def _messages(cls, value: list[ChatMessage]) -> list[ChatMessage]:
         check_turns([m.text() for m in value])
         return value
-
-    @field_validator("filters", mode="before")
-    @classmethod
-    def _filter_types(cls, value: Any) -> Any:
-        return _check_filter_types(value)
-
-    @field_validator("filters")
-    @classmethod
-    def _filters(cls, value: dict[str, FilterValue] | None) -> dict[str, FilterValue] | None:
-        return _check_filters(value)
 
 
 class ChatCompletionMessage(BaseModel):
