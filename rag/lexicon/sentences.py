@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TypedDict, Unpack
 
 SENTENCE_ENDS = ".!?…"
 ITEM_ENDS = SENTENCE_ENDS + ";"
@@ -29,6 +30,16 @@ START_CAPITAL = r"[“\"(]?[A-ZĐÀ-Ỹ]"
 START_ITEM = r"[\-–•*+]?\s*[A-ZĐÀ-Ỹ0-9“\"(]"
 # The last word before an end mark that does not end a sentence: a numbering or an abbreviation.
 NOT_AN_END_RE = re.compile(r"[\dIVX]+(\.\d+)*\.|[A-ZĐ][a-z]{0,2}\.|v\.v\.+")
+
+
+class BreakOptions(TypedDict, total=False):
+    """The keyword options of `sentence_breaks`, passed on unchanged by the functions built on it."""
+
+    closers: str
+    start: str | None
+    newlines: bool
+    abbreviations: bool
+
 
 # A citation marker of a model answer: [1], [2, 3], [1; 4].
 CITATION_RE = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
@@ -73,37 +84,28 @@ def sentence_breaks(
     return out
 
 
+def _bounds(text: str, ends: str, **options: Unpack[BreakOptions]) -> list[int]:
+    """0, the (start, end) of every gap, len(text): pieces are text[bounds[i]:bounds[i + 1]] for even i."""
+    return [0, *(o for gap in sentence_breaks(text, ends, **options) for o in gap), len(text)]
+
+
 def sentence_pieces(
     text: str,
     ends: str = SENTENCE_ENDS,
-    *,
-    closers: str = "",
-    start: str | None = None,
-    newlines: bool = False,
-    abbreviations: bool = False,
+    **options: Unpack[BreakOptions],
 ) -> list[str]:
     """The text between the gaps, as written: not stripped, possibly empty (like `re.split`)."""
-    gaps = sentence_breaks(
-        text, ends, closers=closers, start=start, newlines=newlines, abbreviations=abbreviations
-    )
-    bounds = [0, *(o for gap in gaps for o in gap), len(text)]
+    bounds = _bounds(text, ends, **options)
     return [text[bounds[i] : bounds[i + 1]] for i in range(0, len(bounds), 2)]
 
 
 def sentence_offsets(
     text: str,
     ends: str = SENTENCE_ENDS,
-    *,
-    closers: str = "",
-    start: str | None = None,
-    newlines: bool = False,
-    abbreviations: bool = False,
+    **options: Unpack[BreakOptions],
 ) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences, without surrounding whitespace; empty pieces are dropped."""
-    gaps = sentence_breaks(
-        text, ends, closers=closers, start=start, newlines=newlines, abbreviations=abbreviations
-    )
-    bounds = [0, *(o for gap in gaps for o in gap), len(text)]
+    bounds = _bounds(text, ends, **options)
     spans: list[tuple[int, int]] = []
     for i in range(0, len(bounds), 2):
         piece = text[bounds[i] : bounds[i + 1]]
