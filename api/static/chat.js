@@ -2,19 +2,13 @@
 (function () {
   "use strict";
 
-  var KEY_STORE = "planbot.apiKey";
+  var common = window.PlanbotCommon;
+  var KEY_STORE = common.KEY_STORE;
+  var $ = common.$, el = common.el, apiKey = common.apiKey, headers = common.headers;
   var MAX_HISTORY = 8;
   var history = [];
   var controller = null;
 
-  function $(id) { return document.getElementById(id); }
-
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) { node.className = cls; }
-    if (text !== undefined && text !== null) { node.textContent = text; }
-    return node;
-  }
 
   // --- API key: from the URL fragment (#key=… set by widget.js), else this tab's storage ---------------
   function readKeyFromHash() {
@@ -25,16 +19,6 @@
         window.history.replaceState(null, "", location.pathname + location.search);
       }
     }
-  }
-  function apiKey() {
-    try { return sessionStorage.getItem(KEY_STORE) || ""; } catch (e) { return ""; }
-  }
-  function headers(extra) {
-    var h = { "Accept": "application/json" };
-    var key = apiKey();
-    if (key) { h.Authorization = "Bearer " + key; }
-    for (var k in extra || {}) { h[k] = extra[k]; }
-    return h;
   }
   function askForKey() {
     $("key-box").hidden = false;

@@ -2,25 +2,12 @@
 (function () {
   "use strict";
 
-  var KEY_STORE = "planbot.apiKey";
+  var common = window.PlanbotCommon;
+  var $ = common.$, el = common.el, headers = common.headers;
   var PANELS = ["chat", "directive", "tasks"];
   var RECURRENCE = { daily: "hằng ngày", monthly: "hằng tháng", quarterly: "hằng quý", half_yearly: "6 tháng một lần",
                      yearly: "hằng năm", periodic: "định kỳ" };
 
-  function $(id) { return document.getElementById(id); }
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) { node.className = cls; }
-    if (text !== undefined && text !== null) { node.textContent = text; }
-    return node;
-  }
-  function headers() {
-    var h = { "Accept": "application/json" };
-    var key = "";
-    try { key = sessionStorage.getItem(KEY_STORE) || ""; } catch (e) { /* storage off */ }
-    if (key) { h.Authorization = "Bearer " + key; }
-    return h;
-  }
   function vnDate(iso) {
     if (!iso) { return ""; }
     var p = iso.split("-");

@@ -5,27 +5,16 @@ from __future__ import annotations
 import functools
 import http.server
 import re
-import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.api.conftest import FakeAssistant, LiveServer
+from tests.api.conftest import CHROMIUM, FakeAssistant, LiveServer
 
 pytestmark = pytest.mark.integration
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 if CHROMIUM is None:
     pytest.skip(
@@ -33,14 +22,6 @@ if CHROMIUM is None:
         allow_module_level=True,
     )
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def test_ask_stream_and_open_citation(

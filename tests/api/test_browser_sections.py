@@ -3,7 +3,7 @@ same citation buttons; screenshot."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,6 @@ import pytest
 from rag.section_answers import sections_composed
 from rag.types import Answer
 from tests.api.conftest import FakeAssistant, LiveServer
-from tests.api.test_browser import ARGS, CHROMIUM, sync_api
 from tests.rag.helpers.tasks_plans import corpus_record
 
 pytestmark = pytest.mark.integration
@@ -31,14 +30,6 @@ class SectionAssistant(FakeAssistant):
         trees = {self.record.doc_id: self.record.tree}
         out = sections_composed(question, question, [self.record.meta], trees.get, docs=[self.record.doc_id])
         return out[0] if out is not None else super()._answer(question)
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def test_long_section_answer_shows_more_in_an_expander(browser: Any, serve: Callable[..., LiveServer],

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.api.conftest import FakeAssistant, LiveServer
-from tests.api.test_browser import ARGS, CHROMIUM, sync_api
+from tests.api.test_browser import sync_api
 from tests.rag.helpers.tasks_plans import FakeCatalog, corpus_record, dated_record
 
 pytestmark = pytest.mark.integration
@@ -19,14 +19,6 @@ class TaskAssistant(FakeAssistant):
     def __init__(self) -> None:
         super().__init__()
         self.catalog = FakeCatalog([dated_record(), corpus_record("soc-trang")])
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def test_tasks_view_with_timeline(browser: Any, serve: Callable[..., LiveServer], tmp_path: Path) -> None:
