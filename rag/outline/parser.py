@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from rag.lexicon import RECIPIENTS_RE
 from rag.outline.front import compose_title, find_title, front_nodes, title_block_end
@@ -49,6 +50,12 @@ class _Parser:
         self.order.append(node)
         return node
 
+    def _block(self, kind: SectionKind, label: str, start: int, seen: Counter[str]) -> Node:
+        """A top-level block whose id is its kind, numbered from the second one on ('annex', 'annex2')."""
+        seen[kind] += 1
+        sid = kind if seen[kind] == 1 else f"{kind}{seen[kind]}"
+        return self._add(self.root, Node(kind, label, start, sid=sid))
+
     def _recipient_line(self, ln: Line) -> bool:
         """An item ('- ...') or a wrapped continuation line of the Nơi nhận block."""
         c = ln.clean
@@ -69,9 +76,7 @@ class _Parser:
         front_end: int | None = None  # line index where the front matter stops
         stack: list[Node] = [self.root]
         body_headings = 0
-        annexes = 0
-        seen_recipients = 0
-        seen_signatures = 0
+        seen: Counter[str] = Counter()  # top-level blocks (annex, recipients, signature) so far, by kind
 
         for ln in text_lines:
             if ln.blank:
@@ -84,9 +89,7 @@ class _Parser:
             if annex_allowed and len(c) <= 120 and is_annex:
                 if front_end is None:
                     front_end = ln.idx
-                annexes += 1
-                sid = "annex" if annexes == 1 else f"annex{annexes}"
-                node = self._add(self.root, Node("annex", short_label(c), ln.start, sid=sid))
+                node = self._block("annex", short_label(c), ln.start, seen)
                 stack = [node]
                 mode = "annex"
                 continue
@@ -102,19 +105,14 @@ class _Parser:
             attached_form = len(c) <= 120 and FORM_RE.match(c)
             if mode in ("recipients", "signature") and (self._attached_title(ln.idx) or attached_form):
                 # The document issued by this one follows its signature ('QUYẾT ĐỊNH ... ban hành kèm theo').
-                annexes += 1
-                sid = "annex" if annexes == 1 else f"annex{annexes}"
-                label = short_label(self._attached_label(ln.idx))
-                node = self._add(self.root, Node("annex", label, ln.start, sid=sid))
+                node = self._block("annex", short_label(self._attached_label(ln.idx)), ln.start, seen)
                 stack = [node]
                 mode = "annex"
                 continue
             if mode in ("front", "body", "annex", "signature") and RECIPIENTS_RE.match(fc) and len(c) < 200:
                 if front_end is None:
                     front_end = ln.idx
-                seen_recipients += 1
-                sid = "recipients" if seen_recipients == 1 else f"recipients{seen_recipients}"
-                self._add(self.root, Node("recipients", "Nơi nhận", ln.start, sid=sid))
+                self._block("recipients", "Nơi nhận", ln.start, seen)
                 stack = [self.root]
                 mode = "recipients"
                 continue
@@ -125,9 +123,7 @@ class _Parser:
             ):
                 if front_end is None:
                     front_end = ln.idx
-                seen_signatures += 1
-                sid = "signature" if seen_signatures == 1 else f"signature{seen_signatures}"
-                self._add(self.root, Node("signature", "Chữ ký", ln.start, sid=sid))
+                self._block("signature", "Chữ ký", ln.start, seen)
                 stack = [self.root]
                 mode = "signature"
                 continue
