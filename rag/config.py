@@ -78,6 +78,9 @@ class Settings(BaseSettings):
 
     # Retrieval / answering
     top_k: int = 6
+    # a fact question whose asked value a sentence links to its subject is answered by that sentence, no model
+    # call (off: on both question sets it gained citation precision but lost must-mention; eval/REPORT.md)
+    extractive_first: bool = False
     context_chars: int = 1500  # evidence budget sent to the model (prompt ≈ 1,000 tokens at most)
     # Minimum IDF-weighted coverage of the question by the best evidence (python -m eval.calibrate; lowest
     # answerable item on dev.jsonl: 0.205). The rules in rag/refusal.py do most of the refusing.

@@ -11,6 +11,7 @@ from collections.abc import Generator as Gen
 from rag import messages, metrics
 from rag.answer.base import elapsed_ms, with_merger_note
 from rag.answer.directive import directives_in
+from rag.answer.linked import linked_answer
 from rag.answer.plan import QueryPlan
 from rag.answer.ports import Corpus
 from rag.answer.search import PlanSearch
@@ -98,6 +99,17 @@ class GeneratedStrategy:
         ranked = sorted(((h.chunk, coverage(words, h.chunk.index_text(), stats)) for h in content),
                         key=lambda x: -(x[1] + 0.5 * coverage(words, x[0].path_str, stats)))
         ranked = [(c, s) for c, s in ranked if s >= 0.5 * support][:4]
+        linked = linked_answer(standalone, words, ranked) if self.settings.extractive_first else None
+        if linked is not None:  # the evidence states the asked value: its sentence is the answer, no model call
+            citation = linked.source.citation(1)
+            yield StreamEvent(type="sources", sources=[citation])
+            yield StreamEvent(type="token", text=linked.text)
+            yield StreamEvent(type="done", answer=Answer(
+                question=question, answer=linked.text, mode="extractive", citations=[citation],
+                standalone_question=standalone if standalone != question else None,
+                directives=directives_in(self.registry, f"{linked.text} {citation.quote}"),
+                timings_ms={"retrieval_ms": retrieval_ms, "total_ms": elapsed_ms(started)}))
+            return
         sources = make_sources(words, ranked, self.settings.context_chars, stats)
         yield StreamEvent(type="sources", sources=[s.citation(i + 1) for i, s in enumerate(sources)])
 

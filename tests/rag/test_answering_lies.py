@@ -18,7 +18,8 @@ from tests.rag.test_answering import _first_sentence_of_source
 
 pytestmark = pytest.mark.integration
 
-QUESTION = "Phú Yên tuyên truyền những nội dung gì về bảo vệ nền tảng tư tưởng của Đảng?"
+# a question that reaches the model (no section of the plan answers it on its own)
+QUESTION = "Phú Yên tuyên truyền về bảo vệ nền tảng tư tưởng của Đảng bằng cách nào?"
 # prompt → (lie, the lied value as the lie attaches it: "được ký ngày 22/10/2018"; a true sentence may still
 # carry the bare value, where the source gives it for what it really is)
 Liar = Callable[[Sequence[dict[str, str]]], tuple[str, str]]
@@ -89,7 +90,7 @@ def test_streamed_text_is_exactly_the_final_answer(corpus_assistant: Assistant, 
     scripted.reply = lambda m: (f"{_first_sentence_of_source(m).rstrip('.')} [1].\n"
                                 "Kinh phí thực hiện là 100 triệu đồng [1].\n"
                                 "Tuyên truyền trên báo, đài phát thanh và truyền hình của tỉnh [1].")
-    events = list(corpus_assistant.stream("Lai Châu tuyên truyền bằng những hình thức nào?"))
+    events = list(corpus_assistant.stream("Lai Châu tuyên truyền trên báo, đài của tỉnh bằng cách nào?"))
     final = events[-1].answer
     assert final is not None and final.mode == "generated"
     streamed = "".join(e.text for e in events if e.type == "token")

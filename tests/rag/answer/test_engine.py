@@ -38,8 +38,8 @@ def _done(events: Iterator[StreamEvent]) -> Answer:
 
 def test_order_is_explicit(settings: Settings, corpus: dict[str, ParsedDoc]) -> None:
     engine = make_engine(settings, FakeCorpus([corpus["lai-chau"]]))
-    assert [s.name for s in engine.strategies] == ["scope", "tasks", "precheck", "metadata", "directive",
-                                                  "cross_plan", "generated"]
+    assert [s.name for s in engine.strategies] == ["scope", "tasks", "precheck", "section", "metadata",
+                                                  "directive", "cross_plan", "generated"]
 
 
 def test_first_strategy_that_answers_wins(settings: Settings, corpus: dict[str, ParsedDoc]) -> None:

@@ -17,7 +17,8 @@ from tests.rag.conftest import ParsedDoc
 
 pytestmark = pytest.mark.unit
 
-QUESTION = "Lai Châu tuyên truyền bằng những hình thức nào?"
+# a question that reaches the model (no section of the plan answers it on its own)
+QUESTION = "Lai Châu tuyên truyền trên báo, đài của tỉnh bằng cách nào?"
 
 
 class FailingGenerator(ScriptedGenerator):
