@@ -80,7 +80,8 @@ def heading_line(section: Section) -> str | None:
 
 def asks_list(question: str) -> bool:
     """Whether the question asks for a list or a section's content ("những … nào", "gồm", "ra sao", "là gì")."""
-    return bool(lx.LIST_FORM.search(" ".join(_words(question))))
+    folded = " ".join(_words(question))
+    return bool(lx.LIST_FORM.search(folded) or lx.TOPIC_ASKED.search(folded))
 
 
 def _score(question_words: list[str], q_topics: set[str], heading: str) -> tuple[float, ...] | None:

@@ -28,6 +28,13 @@ LIST_FORM = re.compile(
     r"\b(?:nhung|cac|may)\b(?:\s+\w+){0,6}?\s+(?:nao|gi)\b|\bgom\b|\bbao gom\b|\bra sao\b|\bla gi\b"
     r"|\bnhu the nao\b|\bthe nao\b|\bnhung gi\b|\bliet ke\b|\bke ten\b|\bnhung viec\b"
 )
+# Topics whose name followed by "gì"/"nào" asks for the section's content ("đặt ra mục đích gì", "hình thức
+# nào"). Schedule and budget are left out: "thời gian nào", "kinh phí gì" ask for a value (a fact question).
+LIST_TOPICS: tuple[str, ...] = ("form", "content", "purpose", "task", "audience", "activity")
+TOPIC_ASKED = re.compile(
+    r"\b(?:" + "|".join(w for t in LIST_TOPICS for w in SECTION_TOPICS[t]) + r")(?:\s+\w+)?\s+(?:gi|nao)\b"
+)
+
 # The question asks which plans (or places) say something: answered by comparing plans, not by one section.
 ASKS_WHICH_PLANS = re.compile(
     r"\b(?:ke hoach|van ban|tinh|dia phuong|don vi ban hanh)\s+nao\b|\b(?:may|bao nhieu)\s+(?:ke hoach|van ban|tinh)\b"

@@ -172,7 +172,7 @@ def test_a_model_failure_raises_from_the_stream(corpus_assistant: Assistant, scr
         raise ModelUnavailableError("model server unreachable")
 
     scripted.reply = down
-    question = "Phú Yên tuyên truyền về công tác xây dựng Đảng bằng hình thức nào?"
+    question = "Phú Yên tuyên truyền về công tác xây dựng Đảng trên báo chí bằng cách nào?"
     seen: list[str] = []
     with pytest.raises(ModelUnavailableError):
         for event in corpus_assistant.stream(question):
@@ -185,7 +185,7 @@ def test_a_model_failure_raises_from_the_stream(corpus_assistant: Assistant, scr
 def test_closing_the_stream_stops_generation(corpus_assistant: Assistant, scripted: ScriptedGenerator) -> None:
     # verified sentences stream as they complete, so the reader gets one long before the model is done
     scripted.reply = lambda m: " ".join([f"{_first_sentence_of_source(m).rstrip('.')} [1]."] * 40)
-    stream = corpus_assistant.stream("Phú Yên tuyên truyền về công tác xây dựng Đảng bằng hình thức nào?")
+    stream = corpus_assistant.stream("Phú Yên tuyên truyền về công tác xây dựng Đảng trên báo chí bằng cách nào?")
     for event in stream:
         if event.type == "token":
             break

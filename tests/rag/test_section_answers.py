@@ -106,6 +106,10 @@ def test_topics_of_headings_and_questions(text: str, topic: str) -> None:
     ("Nội dung tuyên truyền gồm những gì?", True),
     ("mục đích của kế hoạch là gì", True),
     ("Kế hoạch 21 ban hành ngày 2/3/2025 phải không", False),
+    ("Kế hoạch của Công đoàn tỉnh đặt ra mục đích gì?", True),
+    ("Sở Tư pháp tuyên truyền qua hình thức nào", True),
+    ("Hội nghị tổ chức vào thời gian nào?", False),  # a value (date), not a section's content
+    ("Kinh phí thực hiện lấy từ nguồn nào?", False),
 ])
 def test_list_question_form(question: str, expected: bool) -> None:
     assert asks_list(question) is expected
