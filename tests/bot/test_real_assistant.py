@@ -19,7 +19,8 @@ from rag.assistant import Assistant
 from tests.bot.conftest import ADMIN, USER, BotHarness
 from tests.conftest import CORPUS, ScriptedGenerator, make_settings
 
-QUESTION = "Kế hoạch 464/KH-LĐLĐ của Lai Châu có những hình thức tuyên truyền nào?"
+# a question that reaches the model (no section of the plan answers it on its own)
+QUESTION = "Kế hoạch 464/KH-LĐLĐ của Lai Châu tuyên truyền trên báo, đài của tỉnh về việc gì?"
 
 
 def copy_first_source(messages: Sequence[dict[str, str]]) -> str:
