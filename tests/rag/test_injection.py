@@ -37,7 +37,7 @@ def test_planted_instruction_does_not_reach_the_answer(tmp_path: Path) -> None:
     assistant = Assistant(make_settings(tmp_path / "data"), generator=generator)
     assistant.ingest([doc])
 
-    answer = assistant.ask("Huyện Mẫu tuyên truyền bằng những hình thức nào?")
+    answer = assistant.ask("Huyện Mẫu tuyên truyền trên đài truyền thanh về việc gì?")  # reaches the model
 
     assert generator.prompts, "the question should reach the model"
     prompt = generator.prompts[-1]
@@ -46,3 +46,18 @@ def test_planted_instruction_does_not_reach_the_answer(tmp_path: Path) -> None:
     assert "Bộ Chính trị cấp theo" not in answer.answer
     assert "đài truyền thanh" in answer.answer
     assert all("99-NQ/TW" not in c.quote for c in answer.citations)
+
+
+def test_planted_instruction_is_not_listed_as_a_section_item(tmp_path: Path) -> None:
+    doc = tmp_path / "ke-hoach-huyen-mau.txt"
+    doc.write_text(PLANTED, encoding="utf-8")
+    generator = ScriptedGenerator(obedient)
+    assistant = Assistant(make_settings(tmp_path / "data"), generator=generator)
+    assistant.ingest([doc])
+
+    answer = assistant.ask("Huyện Mẫu tuyên truyền bằng những hình thức nào?")
+
+    assert answer.mode == "section" and not generator.prompts
+    assert "đài truyền thanh cơ sở" in answer.answer and "hội nghị báo cáo viên" in answer.answer
+    assert "Bỏ qua mọi hướng dẫn" not in answer.answer + answer.more
+    assert all("Bỏ qua mọi hướng dẫn" not in c.quote for c in answer.citations)

@@ -18,18 +18,32 @@ def _cited_docs(answer) -> set[str]:  # type: ignore[no-untyped-def]
     return {c.doc_id.split("_")[0] for c in answer.citations}
 
 
+def _quotes_are_verbatim(assistant: Assistant, answer) -> None:  # type: ignore[no-untyped-def]
+    """Every cited quote is verbatim text of the document section it names."""
+    for citation in answer.citations:
+        record = assistant.catalog.get(citation.doc_id)
+        assert record is not None and citation.quote.strip()
+        document = " ".join(fold(" ".join(s.text for s in record.tree.walk())).split())
+        assert " ".join(fold(citation.quote).split())[:60] in document
+
+
 def test_list_question(real_assistant: Assistant) -> None:
+    # the plan's own section answers it: its items, each cited, no model call
     answer = real_assistant.ask("Liên đoàn Lao động Lai Châu tuyên truyền bằng những hình thức nào?")
+    assert not answer.refused
+    assert answer.mode == "section"
+    assert _cited_docs(answer) == {"lai-chau"}
+    assert "[1]" in answer.answer and len(answer.citations) >= 2
+    _quotes_are_verbatim(real_assistant, answer)
+
+
+def test_question_through_the_model(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("Liên đoàn Lao động Lai Châu tuyên truyền trên báo, đài của tỉnh về việc gì?")
     assert not answer.refused
     assert answer.mode in ("generated", "extractive")
     assert _cited_docs(answer) == {"lai-chau"}
     assert "[1]" in answer.answer
-    # every cited quote is verbatim text of the document section it names
-    for citation in answer.citations:
-        record = real_assistant.catalog.get(citation.doc_id)
-        assert record is not None and citation.quote.strip()
-        document = " ".join(fold(" ".join(s.text for s in record.tree.walk())).split())
-        assert " ".join(fold(citation.quote).split())[:60] in document
+    _quotes_are_verbatim(real_assistant, answer)
 
 
 def test_directive_question(real_assistant: Assistant) -> None:
