@@ -89,8 +89,8 @@ class ComposedStrategy:
 
 class FunctionStrategy(ComposedStrategy):
     """A composed strategy made of a function of the plan, for hooks shaped like `rag.tasks_answer.tasks_composed`:
-    `FunctionStrategy("section", lambda p: sections_composed(p.question, p.standalone, p.metas, trees,
-    docs=p.route.docs))`. Like the tasks strategy it reports `total_ms` only and adds no merger line."""
+    `FunctionStrategy("name", lambda p: compose(p.question, p.standalone, p.metas, trees))`. It reports
+    `total_ms` only and adds no merger line."""
 
     merger_note: ClassVar[bool] = False
     retrieval_timing: ClassVar[bool] = False
