@@ -527,16 +527,8 @@ class FakeAssistant:
 class BrokenAssistant(FakeAssistant):
     """A FakeAssistant whose model backend fails after the sources."""
 
-    def stream(
-        self,
-        question: str,
-        history: Sequence[ChatTurn] = (),
-        *,
-        top_k: int | None = None,
-        filters: dict[str, Any] | None = None,
-    ) -> AnswerStream:
-        self.stream_calls.append((question, list(history)))
-        return AnswerStream(self._failing(BackendError("llama.cpp server unreachable")))
+    def _events(self, question: str, history: Sequence[ChatTurn]) -> Iterator[StreamEvent]:
+        return self._failing(BackendError("llama.cpp server unreachable"))
 
     @staticmethod
     def _failing(error: Exception) -> Iterator[StreamEvent]:
@@ -547,16 +539,8 @@ class BrokenAssistant(FakeAssistant):
 class BusyAssistant(BrokenAssistant):
     """A FakeAssistant whose stream raises BusyError after the sources."""
 
-    def stream(
-        self,
-        question: str,
-        history: Sequence[ChatTurn] = (),
-        *,
-        top_k: int | None = None,
-        filters: dict[str, Any] | None = None,
-    ) -> AnswerStream:
-        self.stream_calls.append((question, list(history)))
-        return AnswerStream(self._failing(BusyError("queue full")))
+    def _events(self, question: str, history: Sequence[ChatTurn]) -> Iterator[StreamEvent]:
+        return self._failing(BusyError("queue full"))
 
 
 SECTION_ITEMS = 12
@@ -588,18 +572,9 @@ def section_answer(question: str) -> Answer:
 class SectionAssistant(FakeAssistant):
     """A FakeAssistant that answers every question with section_answer (no tokens: no model call)."""
 
-    def stream(
-        self,
-        question: str,
-        history: Sequence[ChatTurn] = (),
-        *,
-        top_k: int | None = None,
-        filters: dict[str, Any] | None = None,
-    ) -> AnswerStream:
-        self.stream_calls.append((question, list(history)))
+    def _events(self, question: str, history: Sequence[ChatTurn]) -> Iterator[StreamEvent]:
         answer = section_answer(question)
-        return AnswerStream([StreamEvent(type="sources", sources=answer.citations),
-                             StreamEvent(type="done", answer=answer)])
+        return iter([StreamEvent(type="sources", sources=answer.citations), StreamEvent(type="done", answer=answer)])
 
 
 class FakeLive:
