@@ -81,7 +81,10 @@ class Settings(BaseSettings):
     # a fact question whose asked value a sentence links to its subject is answered by that sentence, no model
     # call (off: on both question sets it gained citation precision but lost must-mention; eval/REPORT.md)
     extractive_first: bool = False
-    context_chars: int = 1500  # evidence budget sent to the model (prompt ≈ 1,000 tokens at most)
+    # Evidence sent to the model: a hard character budget over at most context_sources quotes. Prefill of these
+    # tokens is what the first token waits for on a CPU (eval/REPORT.md, "Dense evidence").
+    context_chars: int = Field(default=1500, ge=100)
+    context_sources: int = Field(default=4, ge=1, le=8)
     # Minimum IDF-weighted coverage of the question by the best evidence (python -m eval.calibrate; lowest
     # answerable item on dev.jsonl: 0.205). The rules in rag/refusal.py do most of the refusing.
     refusal_min_score: float = 0.15

@@ -15,7 +15,7 @@ from rag.answer.linked import linked_answer
 from rag.answer.plan import QueryPlan
 from rag.answer.ports import Corpus
 from rag.answer.search import PlanSearch
-from rag.answer.sources import Source, make_sources
+from rag.answer.sources import Source, make_sources, prompt_label
 from rag.config import Settings
 from rag.directives import DirectiveStore
 from rag.evidence import CorpusStats, coverage, question_words
@@ -24,7 +24,7 @@ from rag.interfaces import Generator
 from rag.prompts import PromptTemplate
 from rag.refusal import EvidenceGate
 from rag.text import fold
-from rag.types import SECTION_SEP, Answer, StreamEvent
+from rag.types import Answer, StreamEvent
 from rag.verify import VerifiedStream, example_sentences
 
 log = logging.getLogger(__name__)
@@ -110,15 +110,12 @@ class GeneratedStrategy:
                 directives=directives_in(self.registry, f"{linked.text} {citation.quote}"),
                 timings_ms={"retrieval_ms": retrieval_ms, "total_ms": elapsed_ms(started)}))
             return
-        sources = make_sources(words, ranked, self.settings.context_chars, stats)
+        sources = make_sources(words, ranked, self.settings.context_chars, stats,
+                               max_sources=self.settings.context_sources)
         yield StreamEvent(type="sources", sources=[s.citation(i + 1) for i, s in enumerate(sources)])
 
         prompt = self.template.render_messages(
-            sources="\n".join(
-                f"[{i + 1}] {s.chunk.province or s.chunk.doc_title} › {SECTION_SEP.join(s.chunk.section_path)}"
-                f"\n{s.quote}"
-                for i, s in enumerate(sources)
-            ),
+            sources="\n".join(f"[{i + 1}] {prompt_label(s)}\n{s.quote}" for i, s in enumerate(sources)),
             question=standalone,
         )
         gen_started = time.perf_counter()
