@@ -440,8 +440,11 @@ def fragment_rates(units: Mapping[str, Sequence[Unit]]) -> dict[str, dict[str, f
 #   shown quotes and, on the `fold` form (diacritics, case and tone placement ignored),
 #   (a) every number of the sentence (a run of digits, leading zeros dropped: '07' = '7', so '10/7/2023' and
 #       'ngày 10 tháng 07 năm 2023' agree) is a number of the cited quotes, and
-#   (b) at least `SUPPORT_MIN_SHARE` of its distinct content syllables (letters only, longer than one character,
-#       not in the stopword table `rag.evidence.STOPWORDS`) occur in the cited quotes.
+#   (b) at least `SUPPORT_MIN_SHARE` of its distinct content syllables occur in the cited quotes. A content
+#       syllable is a run of letters longer than one character whose folded form is not in the product's stopword
+#       table (`rag.evidence.STOPWORDS`), or, whatever its folded form, one written with a capital letter after
+#       the sentence's first word: folding makes 'Hà Nội' look like the stopwords 'hà', 'nói', and a name is
+#       exactly what a quote must show.
 #   A sentence without a marker, or whose markers name no shown citation, is unsupported; so is one with neither
 #   content syllables nor numbers (nothing in it can be checked). A leading list marker ('-', '1.', 'a)') is not
 #   part of the sentence.
@@ -467,10 +470,16 @@ def _numbers(folded: str) -> set[str]:
     return {n.lstrip("0") or "0" for n in _DIGITS.findall(folded)}
 
 
-def _content_syllables(folded: str) -> set[str]:
+def _content_syllables(text: str) -> set[str]:
+    """Folded content syllables of a sentence (see the definition above)."""
     from rag.evidence import STOPWORDS
 
-    return {s for s in _SYLLABLE.findall(folded) if len(s) > 1 and s not in STOPWORDS}
+    out: set[str] = set()
+    for index, syllable in enumerate(_SYLLABLE.findall(normalize(text))):
+        folded = fold(syllable)
+        if len(folded) > 1 and (folded not in STOPWORDS or (index > 0 and syllable[0].isupper())):
+            out.add(folded)
+    return out
 
 
 def cited_sentences(answer: str) -> list[tuple[str, tuple[int, ...]]]:
@@ -496,14 +505,14 @@ def sentence_supported(sentence: str, quotes: Sequence[str], min_share: float = 
     source = fold(quotes_text(quotes))
     if not source:
         return False
-    body = fold(_LIST_MARKER.sub("", _plain(sentence), count=1))
-    numbers = _numbers(body)
+    body = _LIST_MARKER.sub("", _plain(sentence), count=1)
+    numbers = _numbers(fold(body))
     if not numbers <= _numbers(source):
         return False
     content = _content_syllables(body)
     if not content:
         return bool(numbers)
-    return len(content & _content_syllables(source)) / len(content) >= min_share
+    return len(content & set(_SYLLABLE.findall(source))) / len(content) >= min_share
 
 
 def unsupported_sentences(
