@@ -29,6 +29,7 @@ def test_a_written_run_rescores_to_its_own_figures(tmp_path: Path, dev_items: li
     scored = r.rescore(saved)
     live = result["systems"]["product"]
     assert scored["n_items"] == 30 and scored["changed"] == {}
+    assert {"must_mention_quotes", "citation_precision_generated", "unsupported_sentence_share"} <= set(live["summary"])
     for key, value in live["summary"].items():
         assert scored["summary"][key] == pytest.approx(value), key
     for key in ("must_mention", "must_mention_quotes", "citation_precision_generated", "recall@5"):
