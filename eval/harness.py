@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import statistics
 import time
 from collections.abc import Mapping, Sequence
@@ -36,11 +37,26 @@ log = logging.getLogger(__name__)
 TOP_K = 10
 DEFAULT_OUT_DIR = PROJECT_ROOT / "eval" / "results"
 # Metrics where lower is better (inverted for "worst items", shown as such in the summary).
-LOWER_IS_BETTER = frozenset({"false_refusal_rate", "fragment_share"})
+LOWER_IS_BETTER = frozenset({
+    "false_refusal_rate", "fragment_share", "unsupported_sentence_share", "unsupported_sentences_pooled",
+})
+# Answer modes whose citation precision is reported on its own (issue #11).
+ANSWER_MODES = ("generated", "extractive")
+# Restrictions of another metric to a subset of items: summary and by-kind only, not in the per-item scores.
+SUMMARY_ONLY = frozenset(f"citation_precision_{mode}" for mode in ANSWER_MODES)
+# Diagnostics kept out of the worst-items ranking (so that ranking stays comparable across sessions).
+NOT_IN_WORST = frozenset({"must_mention_quotes", "unsupported_sentence_share"})
+# The per-kind table's columns.
+KIND_COLUMNS = (
+    f"budget_recall@{m.BUDGET_CHARS}", "recall@5", "must_mention", "must_mention_quotes", "citation_recall",
+    "citation_precision_generated", "unsupported_sentence_share", "false_refusal_rate", "refusal_accuracy",
+)
 SUMMARY_ORDER = (
     "recall@1", "recall@5", "recall@10", "mrr@10", "budget_recall@4000", "directive_lookup",
-    "must_mention", "citation_precision", "citation_recall", "refusal_accuracy", "false_refusal_rate",
-    "fragment_share",
+    "must_mention", "must_mention_quotes", "citation_precision",
+    *(f"{p}citation_precision_{mode}" for mode in ANSWER_MODES for p in ("", "n_")),
+    "citation_recall", "refusal_accuracy", "false_refusal_rate", "unsupported_sentence_share",
+    "unsupported_sentences_pooled", "n_generated_sentences", "fragment_share",
 )
 
 
@@ -155,6 +171,50 @@ def _run_baseline(baseline: BaselineLike, items: Sequence[EvalItem], retrieval_o
     return runs
 
 
+def answer_metrics(items: Sequence[EvalItem], runs: Mapping[str, Mapping[str, Any]]
+                   ) -> tuple[list[tuple[str, m.Score]], dict[str, float]]:
+    """The answer-side metrics of raw runs (each with `answer`, `refused`, `cited`; the product's also `mode` and
+    `citations` with their quotes): named scores, and summary-only counts (`n_*`) and pooled shares.
+
+    must_mention_quotes: must-mention on the quotes shown (`eval.metrics.quotes_text`), same items as
+    must_mention. citation_precision_<mode>: citation precision over the items answered in that mode.
+    unsupported_sentence_share: per generated answer, the share of its sentences its cited quotes do not
+    support (`eval.metrics.unsupported_sentences`); `unsupported_sentences_pooled` counts over all sentences.
+    """
+    answers = {i: r["answer"] for i, r in runs.items()}
+    cited = {i: r["cited"] for i, r in runs.items()}
+    refused = {i: bool(r["refused"]) for i, r in runs.items()}
+    answerable = {i.id: i.answerable for i in items}
+    must = {i.id: i.must_mention for i in items if i.must_mention}
+    docs = {i.id: i.gold_docs for i in items}
+    gold = {i.id: i.gold_quotes for i in items if i.gold_quotes}
+    named: list[tuple[str, m.Score]] = []
+    counts: dict[str, float] = {}
+    named.append(("must_mention", m.must_mention_recall(must, answers)))
+    shown = {i: r["citations"] for i, r in runs.items() if "citations" in r}
+    if shown:
+        quotes = {i: m.quotes_text(c.get("quote", "") for c in cs) for i, cs in shown.items()}
+        named.append(("must_mention_quotes", m.must_mention_recall(must, quotes)))
+    precision = m.citation_precision(gold, cited, must, docs)
+    named.append(("citation_precision", precision))
+    modes = {i: r["mode"] for i, r in runs.items() if "mode" in r}
+    for mode in ANSWER_MODES if modes else ():
+        subset = m.restrict(precision, [i for i, mo in modes.items() if mo == mode])
+        named.append((f"citation_precision_{mode}", subset))
+        counts[f"n_citation_precision_{mode}"] = float(len(subset[1]))
+    named.append(("citation_recall", m.citation_recall(gold, cited)))
+    named.append(("refusal_accuracy", m.refusal_accuracy(answerable, refused)))
+    named.append(("false_refusal_rate", m.false_refusal_rate(answerable, refused)))
+    if modes and shown:
+        generated = {i: answers[i] for i, mo in modes.items() if mo == "generated" and not refused[i]}
+        numbered = {i: {int(c["n"]): c.get("quote", "") for c in shown.get(i, ())} for i in generated}
+        share, (n_sentences, n_bad) = m.unsupported_sentences(generated, numbered)
+        named.append(("unsupported_sentence_share", share))
+        counts["n_generated_sentences"] = float(n_sentences)
+        counts["unsupported_sentences_pooled"] = n_bad / n_sentences if n_sentences else 0.0
+    return named, counts
+
+
 def score_runs(items: Sequence[EvalItem], runs: Mapping[str, Mapping[str, Any]], *,
                retrieval_only: bool) -> dict[str, Any]:
     """Metrics of one system's raw outputs: summary, per-kind breakdown, worst items and per-item scores."""
@@ -182,21 +242,14 @@ def score_runs(items: Sequence[EvalItem], runs: Mapping[str, Mapping[str, Any]],
         wanted = {k: v for k, v in expected.items() if k in found}
         add("directive_lookup", m.directive_correctness(wanted, found))
     if not retrieval_only:
-        answers = {i: r["answer"] for i, r in runs.items()}
-        cited = {i: r["cited"] for i, r in runs.items()}
-        refused = {i: bool(r["refused"]) for i, r in runs.items()}
-        answerable = {i.id: i.answerable for i in items}
-        must = {i.id: i.must_mention for i in items if i.must_mention}
-        docs = {i.id: i.gold_docs for i in items}
-        add("must_mention", m.must_mention_recall(must, answers))
-        add("citation_precision", m.citation_precision(gold, cited, must, docs))
-        add("citation_recall", m.citation_recall(gold, cited))
-        add("refusal_accuracy", m.refusal_accuracy(answerable, refused))
-        add("false_refusal_rate", m.false_refusal_rate(answerable, refused))
+        answer_named, counts = answer_metrics(items, runs)
+        for name, result in answer_named:
+            add(name, result)
+        summary.update(counts)
 
-    table = m.per_item_table(named)
+    table = m.per_item_table((name, s) for name, s in named if name not in SUMMARY_ONLY)
     inverted = {
-        item_id: {k: (1.0 - v if k in LOWER_IS_BETTER else v) for k, v in scores.items()}
+        item_id: {k: (1.0 - v if k in LOWER_IS_BETTER else v) for k, v in scores.items() if k not in NOT_IN_WORST}
         for item_id, scores in table.items()
     }
     search_ms = [r["search_ms"] for r in runs.values()]
@@ -348,6 +401,13 @@ def _json_default(value: object) -> object:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+def cell(key: str, value: float) -> str:
+    """A summary value as printed: counts (`n_*`) as integers, scores with three decimals, NaN as a dash."""
+    if math.isnan(value):
+        return "—"
+    return str(int(value)) if key.startswith("n_") else f"{value:.3f}"
+
+
 def print_summary(result: Mapping[str, Any]) -> None:
     """Print the metrics (product, baseline and difference when present), per-kind and worst items (rich)."""
     from rich.console import Console
@@ -366,7 +426,7 @@ def print_summary(result: Mapping[str, Any]) -> None:
     for key in metrics:
         label = key + (" (↓)" if key in LOWER_IS_BETTER else "")
         row = [label] + [
-            f"{systems[n]['summary'][key]:.3f}" if key in systems[n]["summary"] else "—" for n in names
+            cell(key, systems[n]["summary"][key]) if key in systems[n]["summary"] else "—" for n in names
         ]
         if "baseline" in systems:
             diff = result.get("diff", {}).get(key)
@@ -380,8 +440,7 @@ def print_summary(result: Mapping[str, Any]) -> None:
     console.print(table)
 
     by_kind = systems["product"]["by_kind"]
-    shown = [k for k in (f"budget_recall@{m.BUDGET_CHARS}", "recall@5", "must_mention", "citation_recall",
-                         "false_refusal_rate", "refusal_accuracy") if k in by_kind]
+    shown = [k for k in KIND_COLUMNS if k in by_kind]
     kinds = sorted({kind for k in shown for kind in by_kind[k]})
     kind_table = Table(title="product by kind")
     kind_table.add_column("kind")

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.lexicon.sentences import sentence_pieces, strip_citations
+from rag.lexicon.sentences import citation_numbers, sentence_pieces, strip_citations
 from rag.text import canonical_number, fold, normalize, strip_diacritics
 
 _WS = re.compile(r"\s+")
@@ -429,3 +429,117 @@ def fragment_rates(units: Mapping[str, Sequence[Unit]]) -> dict[str, dict[str, f
                 row[0] += 1
                 row[1] += unit.fragment
     return {k: {"n": n, "fragments": f, "rate": f / n if n else 0.0} for k, (n, f) in sorted(counts.items())}
+
+
+# --- Answers against the quotes they show (issues #10, #11) ---------------------------------------------------
+#
+# A model answer is shown with its citations, each with a `quote`. Two checks look at answer and quotes alone:
+# - must-mention on the quotes: `must_mention_recall` applied to the cited quotes joined (`quotes_text`), to set
+#   beside must-mention on the answer text;
+# - unsupported sentences (`sentence_supported`): an answer sentence is supported when its citation markers name
+#   shown quotes and, on the `fold` form (diacritics, case and tone placement ignored),
+#   (a) every number of the sentence (a run of digits, leading zeros dropped: '07' = '7', so '10/7/2023' and
+#       'ngày 10 tháng 07 năm 2023' agree) is a number of the cited quotes, and
+#   (b) at least `SUPPORT_MIN_SHARE` of its distinct content syllables occur in the cited quotes. A content
+#       syllable is a run of letters longer than one character whose folded form is not in the product's stopword
+#       table (`rag.evidence.STOPWORDS`), or, whatever its folded form, one written with a capital letter after
+#       the sentence's first word: folding makes 'Hà Nội' look like the stopwords 'hà', 'nói', and a name is
+#       exactly what a quote must show.
+#   A sentence without a marker, or whose markers name no shown citation, is unsupported; so is one with neither
+#   content syllables nor numbers (nothing in it can be checked). A leading list marker ('-', '1.', 'a)') is not
+#   part of the sentence.
+#
+# How this differs from the product's verifier (rag.verify / rag.evidence.supports), which it does not call: the
+# verifier checks a claim against the full evidence passage the model was given, requires ordered phrase runs,
+# names and numbers linked to their context, and re-cites a claim to another passage when its own citation fails;
+# this check sees only what a user sees — the quote shown for each cited number — and only bags of syllables and
+# numbers, with no re-citing. A sentence the verifier kept can fail here when the quote shown is shorter than the
+# passage that supported it, or when it paraphrases; a sentence can pass here with words in another order.
+
+SUPPORT_MIN_SHARE = 0.7
+_DIGITS = re.compile(r"\d+")
+_SYLLABLE = re.compile(r"[^\W\d_]+")
+
+
+def quotes_text(quotes: Iterable[str]) -> str:
+    """The quotes shown with an answer, as one text (one per line)."""
+    return "\n".join(q for q in quotes if q)
+
+
+def _numbers(folded: str) -> set[str]:
+    return {n.lstrip("0") or "0" for n in _DIGITS.findall(folded)}
+
+
+def _content_syllables(text: str) -> set[str]:
+    """Folded content syllables of a sentence (see the definition above)."""
+    from rag.evidence import STOPWORDS
+
+    out: set[str] = set()
+    for index, syllable in enumerate(_SYLLABLE.findall(normalize(text))):
+        folded = fold(syllable)
+        if len(folded) > 1 and (folded not in STOPWORDS or (index > 0 and syllable[0].isupper())):
+            out.add(folded)
+    return out
+
+
+def cited_sentences(answer: str) -> list[tuple[str, tuple[int, ...]]]:
+    """An answer's sentences (and list lines) without their `[n]` markers, each with the numbers it cites.
+
+    Split with the project's splitter (`sentence_pieces`, line breaks included, no break after a numbering or an
+    abbreviation); a piece with under three letters or digits (a marker alone after the full stop) gives its
+    markers to the sentence before it."""
+    out: list[tuple[str, list[int]]] = []
+    for piece in sentence_pieces(answer, newlines=True, abbreviations=True):
+        refs = citation_numbers(piece)
+        text = _plain(strip_citations(piece, space_before=True))
+        if len(re.sub(r"\W", "", text)) < 3:
+            if out and refs:
+                out[-1][1].extend(r for r in refs if r not in out[-1][1])
+            continue
+        out.append((text, list(dict.fromkeys(refs))))
+    return [(text, tuple(refs)) for text, refs in out]
+
+
+def sentence_supported(sentence: str, quotes: Sequence[str], min_share: float = SUPPORT_MIN_SHARE) -> bool:
+    """Whether the cited `quotes` support `sentence` lexically (see the definition above); no quote: False."""
+    source = fold(quotes_text(quotes))
+    if not source:
+        return False
+    body = _LIST_MARKER.sub("", _plain(sentence), count=1)
+    numbers = _numbers(fold(body))
+    if not numbers <= _numbers(source):
+        return False
+    content = _content_syllables(body)
+    if not content:
+        return bool(numbers)
+    return len(content & set(_SYLLABLE.findall(source))) / len(content) >= min_share
+
+
+def unsupported_sentences(
+    answers: Mapping[str, str], quotes: Mapping[str, Mapping[int, str]], min_share: float = SUPPORT_MIN_SHARE
+) -> tuple[Score, tuple[int, int]]:
+    """Per item: the share of its answer sentences (`cited_sentences`) that the quotes they cite do not support
+    (`sentence_supported`; `quotes[item]` maps citation number → quote). Lower is better. Items without
+    sentences are skipped. Also returns (sentences, unsupported) counted over all items."""
+    per_item: PerItem = {}
+    total = bad = 0
+    for item_id, answer in answers.items():
+        shown = quotes.get(item_id, {})
+        sentences = cited_sentences(answer)
+        if not sentences:
+            continue
+        failed = sum(
+            1 for text, refs in sentences
+            if not sentence_supported(text, [shown[n] for n in refs if n in shown], min_share)
+        )
+        per_item[item_id] = failed / len(sentences)
+        total += len(sentences)
+        bad += failed
+    return (_mean(per_item), per_item), (total, bad)
+
+
+def restrict(score: Score, ids: Iterable[str]) -> Score:
+    """A metric's score over only the items in `ids` (e.g. the items answered in one mode)."""
+    keep = set(ids)
+    per_item = {i: v for i, v in score[1].items() if i in keep}
+    return _mean(per_item), per_item

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.dataset import load_dataset
-from eval.harness import DEFAULT_OUT_DIR, AssistantLike, BaselineLike, print_summary, run_eval
+from eval.harness import DEFAULT_OUT_DIR, AssistantLike, BaselineLike, cell, print_summary, run_eval
 from eval.sets import SET_NAMES, get_set, load_split
 from rag.config import Settings
 
@@ -48,13 +48,14 @@ def settings_for(settings: Settings, name: str, *, need_model: bool) -> Settings
 
 def gaps(results: Mapping[str, Mapping[str, Any]], system: str = "product") -> dict[str, float]:
     """extra − dev for every metric both sets have, the issue's headline metrics (`GAP_METRICS`) first
-    (negative: worse on the real documents; for fragment_share and false_refusal_rate positive is worse)."""
+    (negative: worse on the real documents; for fragment_share, false_refusal_rate and the unsupported-sentence
+    shares positive is worse). Counts (`n_*`) have no gap."""
     if "dev" not in results or "extra" not in results:
         return {}
     dev = results["dev"]["systems"].get(system, {}).get("summary", {})
     extra = results["extra"]["systems"].get(system, {}).get("summary", {})
     keys = [k for k in GAP_METRICS if k in dev] + [k for k in dev if k not in GAP_METRICS]
-    return {k: extra[k] - dev[k] for k in keys if k in extra}
+    return {k: extra[k] - dev[k] for k in keys if k in extra and not k.startswith("n_")}
 
 
 def run_sets(
@@ -136,7 +137,7 @@ def print_sets(combined: Mapping[str, Any]) -> None:
         side.add_column("gap extra−dev", justify="right")
     metrics = [k for k in results[names[0]]["systems"]["product"]["summary"]]
     for key in metrics:
-        cells = [f"{results[n]['systems']['product']['summary'].get(key, float('nan')):.3f}" for n in names]
+        cells = [cell(key, results[n]["systems"]["product"]["summary"].get(key, float("nan"))) for n in names]
         gap = combined.get("gap", {}).get(key)
         side.add_row(key, *cells, *([f"{gap:+.3f}" if gap is not None else ""] if combined.get("gap") else []))
     console.print(side)
@@ -151,7 +152,7 @@ def print_sets(combined: Mapping[str, Any]) -> None:
             for half in halves:
                 table.add_column(f"{half} (n={int(halves[half]['n_items'])})", justify="right")
             for key in [k for k in next(iter(halves.values())) if k != "n_items"]:
-                table.add_row(key, *[f"{halves[h].get(key, float('nan')):.3f}" for h in halves])
+                table.add_row(key, *[cell(key, halves[h].get(key, float("nan"))) for h in halves])
             console.print(table)
     frag = Table(title="fragments (share of units starting or ending inside a word or sentence)")
     frag.add_column("set")
