@@ -303,16 +303,23 @@ def close_to(claim: str, sentence: str, *, share: float = 0.5) -> bool:
 
 def best_window(words: Sequence[str], text: str, stats: CorpusStats, max_chars: int,
                 max_sentences: int = 3) -> Span | None:
-    """The run of consecutive sentences (verbatim, ≤ max_chars) covering the question's words best."""
+    """The run of consecutive sentences (verbatim, ≤ max_chars) covering the question's words best.
+
+    A window never ends on a lead-in ("Hỗ trợ giai đoạn phục hồi:") when the items it introduces follow: alone it
+    quotes a heading without its content, so the window takes the next item too (within the same limits)."""
     spans = sentence_spans(text)
     if not spans:
         return None
     best: tuple[float, int, Span] | None = None
     for i in range(len(spans)):
-        for j in range(i, min(len(spans), i + max_sentences)):
+        for j in range(i, min(len(spans), i + max_sentences + 1)):
             length = spans[j].end - spans[i].start
             if length > max_chars and j > i:
                 break
+            if j + 1 < len(spans) and spans[j].text.rstrip().endswith(":"):
+                continue  # a lead-in: extend to its first item
+            if j - i >= max_sentences and not spans[j - 1].text.rstrip().endswith(":"):
+                break  # the extra sentence is only for a lead-in's item
             window = Span(spans[i].start, spans[j].end, text[spans[i].start:spans[j].end])
             score = coverage(words, window.text, stats)
             key = (score, -length)

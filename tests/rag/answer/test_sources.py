@@ -85,3 +85,12 @@ def test_prompt_label_keeps_top_and_own_heading_cut_short() -> None:
     assert parts[:2] == ["Tỉnh A", "III. HÌNH THỨC TUYÊN TRUYỀN"]
     assert parts[2].startswith("3.1. Tổ chức Giải báo chí") and parts[2].endswith("…")
     assert len(parts) == 3 and all(len(p) <= 61 for p in parts)
+
+
+def test_a_lead_in_is_quoted_with_its_first_item() -> None:
+    body = ("Mục tiêu chung là khôi phục đời sống của người dân.\n- Hỗ trợ giai đoạn phục hồi:\n"
+            "- Gạo, dầu ăn, tấm lợp, dây thép.\n- Hỗ trợ giống cây trồng vụ sau.")
+    stats = CorpusStats([body, *SENTENCES])
+    words = question_words("Giai đoạn phục hồi cần hỗ trợ gì?", stats)
+    quote = make_sources(words, [(chunk(0, body), 1.0)], 120, stats, sentences=1)[0].quote
+    assert quote.startswith("- Hỗ trợ giai đoạn phục hồi:") and "Gạo, dầu ăn" in quote
