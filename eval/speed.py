@@ -300,7 +300,8 @@ def _chunk_texts(settings: Settings, limit: int) -> list[str]:
 
 def run_speed(settings: Settings, *, quick: bool = False, out_dir: Path | None = None,
               reuse_data: bool = False, share_sets: Sequence[tuple[Path, Path | None]] = (),
-              show: bool = True, questions: int | None = None, embedding: bool = True) -> dict[str, Any]:
+              show: bool = True, questions: int | None = None, embedding: bool = True,
+              dense_chars: int | None = None) -> dict[str, Any]:
     """Measure everything in the module docstring; write <date>-speed.json and .md; return the results.
 
     quick: 2 questions per pair, 16 texts x batch (1, 16) x threads (1, 2) for embeddings (~3 min quiet);
@@ -308,6 +309,7 @@ def run_speed(settings: Settings, *, quick: bool = False, out_dir: Path | None =
     ingested settings.data_dir instead of a cold ingest of settings.corpus_dir into a temporary one.
     share_sets: more (dataset, ingested data dir holding its corpus) pairs for the model-share table, e.g.
     eval/datasets/extra.jsonl over a data dir with corpus/ + ../shared/corpus-extra/docs ingested.
+    dense_chars: the smaller evidence budget of the "context_chars" pair (default: half of context_chars).
     """
     from rag.llm.assets import ensure_model
     from rag.llm.llamacpp import LlamaCppGenerator
@@ -350,7 +352,7 @@ def run_speed(settings: Settings, *, quick: bool = False, out_dir: Path | None =
 
         n = questions or (2 if quick else 6)
         base_q = [c for c in capture(work, [("bench", q, []) for q in QUESTIONS]) if c.prompts][:n]
-        dense_chars = max(300, settings.context_chars // 2)
+        dense_chars = dense_chars or max(300, settings.context_chars // 2)
         dense = {c.question: c for c in capture(work.model_copy(update={"context_chars": dense_chars}),
                                                 [("bench", c.question, []) for c in base_q])}
         base_prompts = [c.prompts[0] for c in base_q]
@@ -409,12 +411,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out-dir", type=Path, default=None)
     parser.add_argument("--questions", type=int, default=None, help="bench questions per off/on pair")
     parser.add_argument("--no-embedding", action="store_true", help="skip the embedding probes")
+    parser.add_argument("--dense-chars", type=int, default=None,
+                        help="evidence budget of the smaller-context variant (default: half of context_chars)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log.setLevel(logging.INFO)
     shares = [(Path(a.split("=", 1)[0]), Path(a.split("=", 1)[1])) for a in args.share if "=" in a]
     run_speed(Settings(), quick=args.quick, out_dir=args.out_dir, reuse_data=args.reuse_data, share_sets=shares,
-              questions=args.questions, embedding=not args.no_embedding)
+              questions=args.questions, embedding=not args.no_embedding, dense_chars=args.dense_chars)
 
 
 if __name__ == "__main__":
