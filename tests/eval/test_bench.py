@@ -18,6 +18,7 @@ from eval.bench import (
     summarize,
     synthetic_corpus,
 )
+from rag.types import Answer, StreamEvent
 from tests.conftest import make_settings
 
 TINY_PLAN = """ỦY BAN MTTQ VIỆT NAM TỈNH THỬ NGHIỆM
@@ -220,3 +221,38 @@ def test_quick_bench_runs_end_to_end(tiny_corpus: Path, tmp_path: Path) -> None:
     written = Path(results["path"])
     assert written.parent == out and written.name.endswith("-bench-quick.json")
     assert json.loads(written.read_text(encoding="utf-8"))["ingest"] == results["ingest"]
+
+
+class _ModesAssistant:
+    """Answers the first question through the model, the others from structure (a section answer)."""
+
+    def __init__(self, timed: TimedGenerator) -> None:
+        self.timed = timed
+
+    def stream(self, question: str) -> Iterator[StreamEvent]:
+        model = question == QUESTIONS[0]
+        if model:
+            text = "".join(self.timed.stream([{"role": "user", "content": question}], max_tokens=8))
+            yield StreamEvent(type="token", text=text)
+        yield StreamEvent(type="done", answer=Answer(question=question, answer="…",
+                                                     mode="generated" if model else "section"))
+
+    def ask(self, question: str) -> Answer:
+        return Answer(question=question, answer="…", mode="section")
+
+
+@pytest.mark.unit
+def test_answers_without_the_model_are_reported_beside_their_target(tmp_path: Path) -> None:
+    from eval.bench import _measure_model, _target_rows
+
+    settings = make_settings(tmp_path)
+    timed = TimedGenerator(_WordGenerator())
+    model = _measure_model(_ModesAssistant(timed), timed, settings, None, QUESTIONS[:3],  # type: ignore[arg-type]
+                           overhead_repeats=1)
+    assert model["model_path_answers"] == 1
+    assert model["no_model_answer"]["n"] == 2 and model["no_model_modes"] == ["section"]
+    results = {"ingest": {"chunks": 1, "cold_s": 1.0, "warm_rerun_s": 0.1, "warm_cache_s": 0.1},
+               **{k: summarize([0.01]) for k in ("search", "retriever_search", "directive_lookup", "sources")},
+               "model": model, "memory": {"peak_rss_mb": 100.0, "model_loaded": True}, "synthetic": {}}
+    row = next(r for r in _target_rows(results) if r[0].startswith("Answer without the model"))
+    assert "2 questions: section" in row[0] and row[2] == "≤ 0.5 s" and row[3] is True
