@@ -23,15 +23,27 @@ from dataclasses import dataclass
 from rag.evidence import folded_padded, sentence_spans
 from rag.lexicon import QUERY_TYPES, find_provinces
 from rag.lexicon.asked import (
+    DEADLINE_CUES,
+    DEADLINE_DUTIES,
+    DEADLINE_VALUES,
     EVENT_FRAMES,
     EVENT_NOUNS,
+    FUNDING_FRAMES,
+    FUNDING_SOURCE_CUES,
+    FUNDING_SOURCES,
+    ISSUE_NOUNS,
+    ISSUE_VERBS,
     MONEY_FRAMES,
     MONEY_OTHER,
     MONEY_UNITS,
     ON_BEHALF,
+    OTHER_ASKS,
+    RATE_CUES,
     ROLE_HEADS,
     SURNAMES,
+    TARGET_CUES,
     UNIT_FORMS,
+    WHEN_FORMS,
     WHO_FORMS,
 )
 from rag.lexicon.places import LOCAL_UNITS
@@ -43,6 +55,8 @@ def _alt(words: Sequence[str]) -> str:
 
 
 _NUMBER_WORDS = r"\d[\d.,]*|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi"
+_WHEN = _alt(WHEN_FORMS)
+_DATE = r"ngay \d{1,2}|\d{1,2}/\d{1,2}|thang \d{1,2}|quy (?:i|ii|iii|iv|\d)"
 
 
 @dataclass(frozen=True)
@@ -54,9 +68,21 @@ class AskedKind:
     cues: tuple[str, ...] = ()  # question words that say the kind, not the subject
     frames: tuple[str, ...] = ()  # one of these must be in the value's sentence (or its section path)
     against: tuple[str, ...] = ()  # none of these may be in the value's sentence
+    refuses: bool = True  # no linked value refuses the question (False: the value is known from elsewhere)
 
 
 ASKED_KINDS: tuple[AskedKind, ...] = (
+    # a document's own date is its metadata (header) or the registry's: found in a sentence it answers at once,
+    # missing there it refuses nothing (a document nobody holds is refused by the prechecks)
+    AskedKind("issue_date", "ngày ban hành",
+              re.compile(rf"\b({_alt(ISSUE_VERBS)})( vao| tu)? ({_WHEN})\b|\b({_alt(ISSUE_NOUNS)})\b"),
+              re.compile(rf"\b({_DATE}|nam 20\d\d)\b"),
+              (*ISSUE_VERBS, *ISSUE_NOUNS, *WHEN_FORMS, "vao", "ngay"), refuses=False),
+    # where the money comes from, not how much ("kinh phí lấy từ đâu", "nguồn kinh phí")
+    AskedKind("funding_source", "nguồn kinh phí",
+              re.compile(rf"^(?=.*\b({_alt(FUNDING_FRAMES)}|tien)\b).*\b({_alt(FUNDING_SOURCE_CUES)})\b"),
+              re.compile(rf"\b({_alt(FUNDING_SOURCES)})\b"),
+              (*FUNDING_SOURCE_CUES, *FUNDING_FRAMES, "lay", "tu", "dau", "tien"), FUNDING_FRAMES),
     AskedKind("money", "kinh phí / số tiền",
               re.compile(r"\b(kinh phi|ngan sach|du toan|bao nhieu tien|chi phi|tien thuong|muc chi|chi bao nhieu"
                          rf"|bao nhieu ({_alt(MONEY_UNITS)}))\b"),
@@ -67,16 +93,23 @@ ASKED_KINDS: tuple[AskedKind, ...] = (
               re.compile(r"\b(so dien thoai|dien thoai|email|hop thu|dia chi lien he|fax|hotline)\b"),
               re.compile(r"\b\d{2,4}[ .]?\d{3}[ .]?\d{3,4}\b|@"),
               ("so dien thoai", "dien thoai", "email", "hop thu", "fax", "hotline", "lien he")),
+    # a share or a target rate, not a count ("tỷ lệ … đạt bao nhiêu", "bao nhiêu phần trăm")
+    AskedKind("rate", "tỷ lệ",
+              re.compile(r"\bbao nhieu ?(phan tram|%)|^(?=.*\b(ty le|ti le)\b).*\b(bao nhieu|muc nao|may)\b"),
+              re.compile(r"\d[\d.,]*\s*(%|phan tram)|\b(mot nua|toan bo|tat ca)\b"),
+              (*RATE_CUES, "bao nhieu", "muc nao", "may", "dat")),
     AskedKind("count", "số lượng",
               re.compile(r"\bbao nhieu (?!lau\b|gio\b|phut\b|tuoi\b)[a-z]|\bmay (buoi|tin|bai|lan|nguoi|cuoc"
                          r"|hoi nghi|lop|doan|chuong trinh|san pham|dot|xa|phuong|huyen|don vi|ha|hec)\b"),
               re.compile(rf"\b({_NUMBER_WORDS})\s"),  # the asked unit after it: `Asked.unit`
               ("bao nhieu", "may")),
+    # when something must be done or reported by: its cue words, or a duty asked "when" ("nộp báo cáo khi nào")
     AskedKind("deadline", "thời hạn",
-              re.compile(r"\b(han chot|thoi han|han nop|truoc ngay nao|cham nhat|han cuoi)\b"),
-              re.compile(r"\b(truoc ngay|cham nhat|thoi han|han chot|han nop|truoc \d{1,2}/\d{1,2}|trong thang"
-                         r"|truoc thang)\b"),
-              ("han chot", "thoi han", "han nop", "cham nhat", "han cuoi")),
+              re.compile(rf"\b({_alt(DEADLINE_CUES)})\b|\bhan (la )?({_WHEN})\b"
+                         rf"|\b({_alt(DEADLINE_DUTIES)})\b.*\b({_WHEN})\b|\b({_WHEN}) (phai|can) "
+                         rf"({_alt(DEADLINE_DUTIES)})\b"),
+              re.compile(rf"\b({_alt(DEADLINE_VALUES)}|quy (i|ii|iii|iv|\d)|(truoc|den|vao|trong) ({_DATE}))\b"),
+              (*DEADLINE_CUES, *WHEN_FORMS, "han", "phai")),
     AskedKind("event_date", "thời gian tổ chức",
               re.compile(r"\b(ngay nao|khi nao|bao gio|thoi gian nao|luc nao|thang nao|dip nao)\b"),
               re.compile(r"\b(ngay \d{1,2}|\d{1,2}/\d{1,2}|thang \d{1,2}|quy (i|ii|iii|iv|\d)|dip|nam 20\d\d)\b"),
@@ -164,6 +197,13 @@ class Asked:
     unit: tuple[str, ...] = ()  # "bao nhiêu X": how X may be written after the number
     role: tuple[str, tuple[str, ...]] | None = None  # the asked role's head and the words after it
     of_document: bool = False  # the date of a document the question names by type ("nghị quyết … ngày nào")
+    target: bool = False  # a count asked as a target ("chỉ tiêu bao nhiêu xã"): a share of it answers too
+    also: bool = False  # the question asks something else too (a task, a content): the value alone never refuses
+
+    @property
+    def refuses(self) -> bool:
+        """Whether no linked value refuses the question: the kind says so and nothing else is asked."""
+        return self.kind.refuses and not self.also
 
     def linked(self, text: str, context: str = "", min_share: float = 0.5) -> list[str]:
         """Sentences of `text` holding a value of the kind linked to the subject (`context`, e.g. the section
@@ -191,7 +231,8 @@ class Asked:
             return self._person(folded, sentence)
         if self.unit:
             units = _alt(self.unit)
-            if not re.search(rf"\b({_NUMBER_WORDS})\s*({units})(?![a-z])", folded):
+            share = r"\s*%\s*(so\s+)?" if self.target else ""
+            if not re.search(rf"\b({_NUMBER_WORDS})\s*{share}({units})(?![a-z])", folded):
                 return False
         elif not kind.value.search(folded):
             return False
@@ -248,9 +289,11 @@ def asked_of(question: str, words: Sequence[str]) -> Asked | None:
     if kind.name == "event_date":
         match = _EVENT_NOUN.search(q)
         event = match.group(1) if match else None
-    of_document = event is None and bool(_DOC_TYPE.search(q))
+    of_document = kind.name == "issue_date" or (event is None and bool(_DOC_TYPE.search(q)))
+    plain = " ".join(re.sub(r"[^\w%]+", " ", q).split())  # "việc gì, thời hạn khi nào?": words only
     return Asked(kind, tuple(subject), event=event, day=bool(_ASKS_DAY.search(q)) and kind.name == "event_date",
-                 unit=unit, of_document=of_document)
+                 unit=unit, of_document=of_document, target=kind.name == "count" and _has(TARGET_CUES, plain),
+                 also=_has(OTHER_ASKS, plain))
 
 
 def linked_sentences(kind: AskedKind, subject: Sequence[str], text: str, context: str = "",

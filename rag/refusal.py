@@ -94,7 +94,7 @@ class EvidenceGate:
                        for c in hits[:4]):
                 return Verdict(True, f"nothing in the evidence is about year {year}", support)
         asked = asked_of(question, words)
-        if asked is not None and not any(asked.linked(c.text, c.path_str) for c in hits[:4]):
+        if asked is not None and asked.refuses and not any(asked.linked(c.text, c.path_str) for c in hits[:4]):
             detail = ""
             if asked.role is not None:
                 signed = ((c, signed_on_behalf(asked.role[0], c.text)) for c in hits)

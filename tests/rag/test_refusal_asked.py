@@ -160,3 +160,54 @@ def test_the_deputy_who_signed_for_the_role_is_named_with_their_own_title() -> N
     assert signed_on_behalf("giam doc", signature) == "Phó giám đốc Trần Thị Mai"
     assert signed_on_behalf("giam doc", "GIÁM ĐỐC\nTrần Thị Mai") is None  # signed by the director herself
     assert signed_on_behalf("chu tich", signature) is None  # on behalf of another role
+
+
+@pytest.mark.unit
+def test_a_funding_source_needs_no_amount() -> None:
+    question = "Kinh phí tổ chức hội thi tuyên truyền lấy từ đâu?"
+    source = "Kinh phí tổ chức hội thi tuyên truyền được bố trí trong dự toán chi thường xuyên của Sở."
+    assert _asked_linked(question, source) == [source]
+    in_section = "Do ngân sách tỉnh bảo đảm theo phân cấp hiện hành."
+    assert _asked_linked(question, in_section, "V. KINH PHÍ > Hội thi tuyên truyền") == [in_section]
+    assert _asked_linked(question, "Hội thi tuyên truyền tổ chức vào quý III năm 2026.") == []
+    assert _asked_linked("kinh phi to chuc hoi thi tuyen truyen lay tu dau", source) == [source]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("sentence", [
+    "Các xã gửi báo cáo kết quả rà soát về Sở trước ngày 15/12/2025.",
+    "Định kỳ 6 tháng, các xã gửi báo cáo kết quả rà soát về Sở.",
+    "Các xã hoàn thành rà soát và gửi báo cáo kết quả trong quý IV/2025.",
+])
+def test_a_deadline_may_be_a_day_a_quarter_or_a_period(sentence: str) -> None:
+    assert _asked_linked("Các xã gửi báo cáo kết quả rà soát khi nào?", sentence) == [sentence]
+
+
+@pytest.mark.unit
+def test_a_deadline_is_not_the_plans_header_date() -> None:
+    header = "Mẫu Sơn, ngày 14 tháng 9 năm 2025. Các xã gửi báo cáo kết quả rà soát về Sở."
+    assert _asked_linked("Hạn chót các xã gửi báo cáo kết quả rà soát là ngày nào?", header) == []
+
+
+@pytest.mark.unit
+def test_a_documents_date_is_linked_but_never_refuses() -> None:
+    question = "Quyết định về khen thưởng phong trào thi đua được ban hành ngày nào?"
+    cited = "Thực hiện Quyết định số 15/QĐ-UBND ngày 02/3/2025 về khen thưởng phong trào thi đua."
+    assert _asked_linked(question, cited) == [cited]
+    asked = asked_of(question, question_words(question))
+    assert asked is not None and asked.kind.name == "issue_date" and not asked.refuses
+
+
+@pytest.mark.unit
+def test_a_target_count_is_answered_by_a_share_a_stock_count_is_not() -> None:
+    share = "Phấn đấu đến năm 2030 có 100% xã đạt chuẩn văn hóa."
+    assert _asked_linked("Chỉ tiêu đến năm 2030 bao nhiêu xã đạt chuẩn văn hóa?", share) == [share]
+    assert _asked_linked("Huyện hiện có bao nhiêu xã đạt chuẩn văn hóa?", share) == []
+
+
+@pytest.mark.unit
+def test_a_rate_is_answered_by_a_share() -> None:
+    question = "Tỷ lệ hộ dân dùng nước sạch phấn đấu đạt bao nhiêu?"
+    target = "Phấn đấu tỷ lệ hộ dân dùng nước sạch đạt trên 95% vào năm 2027."
+    assert _asked_linked(question, target) == [target]
+    assert _asked_linked(question, "Hộ dân dùng nước sạch được hỗ trợ lắp đặt 2.000 bồn chứa.") == []
