@@ -291,9 +291,11 @@ def asked_of(question: str, words: Sequence[str]) -> Asked | None:
         event = match.group(1) if match else None
     of_document = kind.name == "issue_date" or (event is None and bool(_DOC_TYPE.search(q)))
     plain = " ".join(re.sub(r"[^\w%]+", " ", q).split())  # "việc gì, thời hạn khi nào?": words only
+    others = [a for a in OTHER_ASKS if f" {a} " in f" {plain} "]  # what else is asked: its words are no subject
+    subject = [w for w in subject if not any(f" {w} " in f" {a} " for a in others)]
     return Asked(kind, tuple(subject), event=event, day=bool(_ASKS_DAY.search(q)) and kind.name == "event_date",
                  unit=unit, of_document=of_document, target=kind.name == "count" and _has(TARGET_CUES, plain),
-                 also=_has(OTHER_ASKS, plain))
+                 also=bool(others))
 
 
 def linked_sentences(kind: AskedKind, subject: Sequence[str], text: str, context: str = "",

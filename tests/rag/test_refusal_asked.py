@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from rag.asked import (
@@ -14,7 +16,10 @@ from rag.asked import (
     years_asked,
 )
 from rag.assistant import Assistant
-from rag.evidence import question_words
+from rag.directives import DirectiveRegistry
+from rag.evidence import CorpusStats, question_words
+from rag.refusal import EvidenceGate
+from rag.types import Chunk
 from tests.conftest import ScriptedGenerator
 
 CONGRESS = "Đại hội đại biểu MTTQ tỉnh Mẫu Sơn nhiệm kỳ 2024-2029 dự kiến tổ chức ngày nào?"
@@ -211,3 +216,26 @@ def test_a_rate_is_answered_by_a_share() -> None:
     target = "Phấn đấu tỷ lệ hộ dân dùng nước sạch đạt trên 95% vào năm 2027."
     assert _asked_linked(question, target) == [target]
     assert _asked_linked(question, "Hộ dân dùng nước sạch được hỗ trợ lắp đặt 2.000 bồn chứa.") == []
+
+
+TASKS = ("Sở Tư pháp chủ trì tổ chức tập huấn nghiệp vụ hòa giải ở cơ sở cho cán bộ tư pháp cấp xã. "
+         "Sở Tư pháp tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.")
+
+
+def _gate_check(tmp_path: Path, question: str, text: str) -> tuple[bool, str | None]:
+    chunk = Chunk(chunk_id="kh:1", doc_id="kh", doc_title="Kế hoạch tập huấn hòa giải", section_id="1",
+                  section_path=["III. TỔ CHỨC THỰC HIỆN", "1. Sở Tư pháp"], text=text)
+    gate = EvidenceGate(DirectiveRegistry(tmp_path / "d.sqlite3"), min_support=0.15)
+    stats = CorpusStats([chunk.index_text()])
+    verdict = gate.check(question, question_words(question, stats), [chunk], [], stats)
+    return verdict.refuse, verdict.missing.name if verdict.missing else None
+
+
+@pytest.mark.unit
+def test_a_task_asked_with_its_deadline_is_answered_and_the_deadline_named_missing(tmp_path: Path) -> None:
+    combined = "Sở Tư pháp được giao nhiệm vụ gì về tập huấn hòa giải, thời hạn khi nào?"
+    assert _gate_check(tmp_path, combined, TASKS) == (False, "deadline")
+    alone = "Thời hạn Sở Tư pháp tổ chức tập huấn hòa giải ở cơ sở là khi nào?"
+    assert _gate_check(tmp_path, alone, TASKS) == (True, "deadline")
+    dated = TASKS + " Thời gian tổ chức tập huấn: hoàn thành trước ngày 30/9/2026."
+    assert _gate_check(tmp_path, combined, dated) == (False, None)
