@@ -12,6 +12,16 @@ data (`ASKED_KINDS`, words in `rag.lexicon.asked`); the link is small code:
 - "bao nhiêu X" wants a number written with X ("120 người", "35 ha"), not a percentage of X;
 - "Giám đốc Sở … là ai" wants that role, not "K/T Giám đốc" or "Phó Giám đốc", written with a person's name
   or defined ("Trưởng Ban Chỉ đạo là Chủ tịch UBND tỉnh").
+The families are told apart by their cue words (`rag.lexicon.asked`), with or without diacritics:
+- a document's own date ("ban hành ngày nào", "ký ngày mấy", "có hiệu lực từ khi nào") is the document's
+  particular, known from its header or the registry: a sentence holding it answers, its absence refuses nothing;
+- a deadline ("hạn chót", "thời hạn", "nộp báo cáo khi nào") is answered by "trước ngày …", "chậm nhất",
+  "quý IV", "định kỳ 6 tháng", not by an event's date;
+- a funding source ("kinh phí lấy từ đâu", "nguồn kinh phí") by "từ nguồn ngân sách", "bố trí trong dự toán",
+  with no amount; a rate ("tỷ lệ … bao nhiêu", "bao nhiêu phần trăm") by a share; a target count ("chỉ tiêu bao
+  nhiêu xã") by a number or a share of them;
+- a value asked beside something else (a task, a content, a basis: "giao việc gì, thời hạn khi nào") never
+  refuses alone: the rest is answerable.
 """
 
 from __future__ import annotations
