@@ -38,6 +38,7 @@ from rag.lexicon.asked import (
     DEADLINE_VALUES,
     EVENT_FRAMES,
     EVENT_NOUNS,
+    FROM_START_AFTER,
     FUNDING_FRAMES,
     FUNDING_SOURCE_CUES,
     FUNDING_SOURCES,
@@ -46,6 +47,7 @@ from rag.lexicon.asked import (
     MONEY_FRAMES,
     MONEY_OTHER,
     MONEY_UNITS,
+    NOT_ISSUE_BEFORE,
     ON_BEHALF,
     OTHER_ASKS,
     RATE_CUES,
@@ -67,6 +69,8 @@ def _alt(words: Sequence[str]) -> str:
 _NUMBER_WORDS = r"\d[\d.,]*|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi"
 _WHEN = _alt(WHEN_FORMS)
 _DATE = r"ngay \d{1,2}|\d{1,2}/\d{1,2}|thang \d{1,2}|quy (?:i|ii|iii|iv|\d)"
+_ISSUE_VERB = "".join(f"(?<!{w} )" for w in NOT_ISSUE_BEFORE) + rf"\b({_alt(ISSUE_VERBS)})"
+_FUNDING_CUE = rf"\b({_alt(FUNDING_SOURCE_CUES)})\b(?! ({_alt(FROM_START_AFTER)})\b)"
 
 
 @dataclass(frozen=True)
@@ -85,12 +89,12 @@ ASKED_KINDS: tuple[AskedKind, ...] = (
     # a document's own date is its metadata (header) or the registry's: found in a sentence it answers at once,
     # missing there it refuses nothing (a document nobody holds is refused by the prechecks)
     AskedKind("issue_date", "ngày ban hành",
-              re.compile(rf"\b({_alt(ISSUE_VERBS)})( vao| tu)? ({_WHEN})\b|\b({_alt(ISSUE_NOUNS)})\b"),
+              re.compile(rf"{_ISSUE_VERB}( vao| tu)? ({_WHEN})\b|\b({_alt(ISSUE_NOUNS)})\b"),
               re.compile(rf"\b({_DATE}|nam 20\d\d)\b"),
               (*ISSUE_VERBS, *ISSUE_NOUNS, *WHEN_FORMS, "vao", "ngay"), refuses=False),
     # where the money comes from, not how much ("kinh phí lấy từ đâu", "nguồn kinh phí")
     AskedKind("funding_source", "nguồn kinh phí",
-              re.compile(rf"^(?=.*\b({_alt(FUNDING_FRAMES)}|tien)\b).*\b({_alt(FUNDING_SOURCE_CUES)})\b"),
+              re.compile(rf"^(?=.*\b({_alt(FUNDING_FRAMES)}|tien)\b).*{_FUNDING_CUE}"),
               re.compile(rf"\b({_alt(FUNDING_SOURCES)})\b"),
               (*FUNDING_SOURCE_CUES, *FUNDING_FRAMES, "lay", "tu", "dau", "tien"), FUNDING_FRAMES),
     AskedKind("money", "kinh phí / số tiền",

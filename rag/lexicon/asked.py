@@ -71,6 +71,8 @@ WHEN_FORMS: tuple[str, ...] = ("ngay nao", "khi nao", "bao gio", "thoi gian nao"
 # event's date: "Kết luận … ban hành ngày nào", "ký ngày nào", "ngày ban hành", "có hiệu lực từ khi nào".
 ISSUE_VERBS: tuple[str, ...] = ("ban hanh", "ky ban hanh", "ky", "de", "ra doi", "phat hanh", "co hieu luc",
                                 "hieu luc")
+# Words before "kỳ" that make it part of another word ("định kỳ", "nhiệm kỳ", "học kỳ"), not "ký" (signed).
+NOT_ISSUE_BEFORE: tuple[str, ...] = ("dinh", "nhiem", "hoc", "thoi", "chu", "ki", "ky")
 ISSUE_NOUNS: tuple[str, ...] = ("ngay ban hanh", "ngay ky", "thoi diem ban hanh", "thoi gian ban hanh",
                                 "ngay hieu luc", "ngay co hieu luc")
 
@@ -78,9 +80,9 @@ ISSUE_NOUNS: tuple[str, ...] = ("ngay ban hanh", "ngay ky", "thoi diem ban hanh"
 DEADLINE_CUES: tuple[str, ...] = ("han chot", "thoi han", "han nop", "han cuoi", "han bao cao", "han hoan thanh",
                                   "truoc ngay nao", "cham nhat", "het han", "den han", "han gui")
 # …and obligations whose "when" is a deadline, not an event's date ("báo cáo kết quả khi nào?").
+# ("trình" is no duty here: folded it is also the end of "chương trình", an event asked "khi nào")
 DEADLINE_DUTIES: tuple[str, ...] = ("nop", "gui bao cao", "bao cao ket qua", "bao cao ve", "hoan thanh", "hoan thien",
-                                    "trinh", "gui ve", "phai bao cao", "bao cao dinh ky", "bao cao so ket",
-                                    "bao cao tong ket")
+                                    "gui ve", "phai bao cao", "bao cao dinh ky", "bao cao so ket", "bao cao tong ket")
 # How a deadline is written: before a day, at the latest, within a month or quarter, periodically.
 DEADLINE_VALUES: tuple[str, ...] = ("truoc ngay", "cham nhat", "thoi han", "han chot", "han nop", "trong thang",
                                     "truoc thang", "trong quy", "truoc quy", "dinh ky", "hang thang", "hang quy",
@@ -90,6 +92,9 @@ DEADLINE_VALUES: tuple[str, ...] = ("truoc ngay", "cham nhat", "thoi han", "han 
 FUNDING_SOURCE_CUES: tuple[str, ...] = ("lay tu dau", "tu dau", "tu nguon nao", "nguon nao", "nguon kinh phi",
                                         "nguon von", "nguon tien", "do ai chi tra", "ai chi tra", "lay o dau",
                                         "lay dau", "tu quy nao", "ai bao dam", "ai dam bao", "chi tu nguon")
+# "từ đầu năm", "từ đầu nhiệm kỳ" fold like "từ đâu": not a funding source asked when one of these follows.
+FROM_START_AFTER: tuple[str, ...] = ("nam", "thang", "quy", "tuan", "ky", "nhiem ky", "giai doan", "den", "dot",
+                                     "chien dich", "nhiem")
 # Words naming a funding source in a sentence ("từ nguồn ngân sách", "bố trí trong dự toán", "xã hội hóa").
 FUNDING_SOURCES: tuple[str, ...] = ("nguon", "ngan sach", "du toan", "xa hoi hoa", "tai tro", "huy dong",
                                     "dong gop", "von", "quy", "kinh phi chi thuong xuyen", "tu chu", "bo tri",

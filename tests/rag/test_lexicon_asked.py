@@ -49,6 +49,7 @@ def test_a_documents_own_date_is_not_an_events_date(question: str) -> None:
 @pytest.mark.parametrize("question", [
     *_both("Hội nghị tổng kết công tác dân vận diễn ra ngày nào?"),
     *_both("Lễ ra quân chiến dịch tình nguyện tổ chức khi nào?"),
+    *_both("Chương trình giao lưu văn nghệ chào mừng Đại hội diễn ra khi nào?"),
 ])
 def test_an_event_asked_when_is_an_events_date(question: str) -> None:
     assert _kind(question) == "event_date"
@@ -60,6 +61,7 @@ def test_an_event_asked_when_is_an_events_date(question: str) -> None:
     *_both("Thời hạn hoàn thành việc rà soát hộ nghèo?"),
     *_both("Hạn báo cáo sơ kết là khi nào?"),
     *_both("Chậm nhất ngày nào các đơn vị phải gửi danh sách?"),
+    *_both("Các phường gửi báo cáo định kỳ khi nào?"),  # "định kỳ", not "ký"
 ])
 def test_a_duty_asked_when_is_a_deadline(question: str) -> None:
     assert _kind(question) == "deadline"
@@ -82,6 +84,8 @@ def test_where_the_money_comes_from_is_not_an_amount(question: str) -> None:
     ("Huyện phấn đấu bao nhiêu phần trăm trường học đạt chuẩn?", "rate"),
     ("Huyện có bao nhiêu trường học đạt chuẩn?", "count"),
     ("Dữ liệu dân cư lấy từ đâu?", None),  # "from where", but no money asked
+    ("Từ đầu năm đến nay tỉnh đã chi bao nhiêu kinh phí cho tuyên truyền?", "money"),  # "from the start"
+    ("tu dau nhiem ky den nay huyen da chi bao nhieu kinh phi", "money"),
 ])
 def test_amount_rate_and_count_are_told_apart(question: str, kind: str | None) -> None:
     assert _kind(question) == kind
