@@ -125,9 +125,9 @@ ASKED_KINDS: tuple[AskedKind, ...] = (
               re.compile(rf"\b({_alt(DEADLINE_VALUES)}|quy (i|ii|iii|iv|\d)|(truoc|den|vao|trong) ({_DATE}))\b"),
               (*DEADLINE_CUES, *WHEN_FORMS, "han", "phai")),
     AskedKind("event_date", "thời gian tổ chức",
-              re.compile(r"\b(ngay nao|khi nao|bao gio|thoi gian nao|luc nao|thang nao|dip nao)\b"),
+              re.compile(rf"\b({_WHEN})\b"),
               re.compile(r"\b(ngay \d{1,2}|\d{1,2}/\d{1,2}|thang \d{1,2}|quy (i|ii|iii|iv|\d)|dip|nam 20\d\d)\b"),
-              ("ngay nao", "khi nao", "bao gio", "thoi gian", "luc nao", "thang nao", "dip nao", "ngay")),
+              (*WHEN_FORMS, "thoi gian", "ngay")),
     AskedKind("person", "người giữ chức vụ",
               re.compile(rf"\b({_alt(ROLE_HEADS)})\b.*\b({_alt(WHO_FORMS)})\b|\b(ai la|ai dang la) "
                          rf"({_alt(ROLE_HEADS)})\b"),
@@ -245,7 +245,7 @@ class Asked:
             return self._person(folded, sentence)
         if self.unit:
             units = _alt(self.unit)
-            share = r"\s*%\s*(so\s+)?" if self.target else ""
+            share = r"(\s*%\s*(so\s+)?)?" if self.target else ""
             if not re.search(rf"\b({_NUMBER_WORDS})\s*{share}({units})(?![a-z])", folded):
                 return False
         elif not kind.value.search(folded):

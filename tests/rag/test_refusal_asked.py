@@ -207,6 +207,8 @@ def test_a_documents_date_is_linked_but_never_refuses() -> None:
 def test_a_target_count_is_answered_by_a_share_a_stock_count_is_not() -> None:
     share = "Phấn đấu đến năm 2030 có 100% xã đạt chuẩn văn hóa."
     assert _asked_linked("Chỉ tiêu đến năm 2030 bao nhiêu xã đạt chuẩn văn hóa?", share) == [share]
+    counted = "Phấn đấu đến năm 2030 có 45 xã đạt chuẩn văn hóa."
+    assert _asked_linked("Chỉ tiêu đến năm 2030 bao nhiêu xã đạt chuẩn văn hóa?", counted) == [counted]
     assert _asked_linked("Huyện hiện có bao nhiêu xã đạt chuẩn văn hóa?", share) == []
 
 
