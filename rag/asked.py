@@ -207,7 +207,7 @@ class Asked:
     kind: AskedKind
     subject: tuple[str, ...]
     event: str | None = None  # the event noun the date belongs to
-    day: bool = False  # asks for a day ("ngày nào"): a year alone does not answer
+    day: bool = False  # asks for a day ("ngày nào"): a year alone (or, for a deadline, "định kỳ") does not answer
     unit: tuple[str, ...] = ()  # "bao nhiêu X": how X may be written after the number
     role: tuple[str, tuple[str, ...]] | None = None  # the asked role's head and the words after it
     of_document: bool = False  # the date of a document the question names by type ("nghị quyết … ngày nào")
@@ -307,7 +307,7 @@ def asked_of(question: str, words: Sequence[str]) -> Asked | None:
     plain = " ".join(re.sub(r"[^\w%]+", " ", q).split())  # "việc gì, thời hạn khi nào?": words only
     others = [a for a in OTHER_ASKS if f" {a} " in f" {plain} "]  # what else is asked: its words are no subject
     subject = [w for w in subject if not any(f" {w} " in f" {a} " for a in others)]
-    return Asked(kind, tuple(subject), event=event, day=bool(_ASKS_DAY.search(q)) and kind.name == "event_date",
+    return Asked(kind, tuple(subject), event=event, day=bool(_ASKS_DAY.search(q)) and kind.name in ("event_date", "deadline"),
                  unit=unit, of_document=of_document, target=kind.name == "count" and _has(TARGET_CUES, plain),
                  also=bool(others))
 

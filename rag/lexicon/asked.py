@@ -83,10 +83,11 @@ DEADLINE_CUES: tuple[str, ...] = ("han chot", "thoi han", "han nop", "han cuoi",
 # ("trình" is no duty here: folded it is also the end of "chương trình", an event asked "khi nào")
 DEADLINE_DUTIES: tuple[str, ...] = ("nop", "gui bao cao", "bao cao ket qua", "bao cao ve", "hoan thanh", "hoan thien",
                                     "gui ve", "phai bao cao", "bao cao dinh ky", "bao cao so ket", "bao cao tong ket")
-# How a deadline is written: before a day, at the latest, within a month or quarter, periodically.
+# How a deadline is written: before a day, at the latest, within a month or quarter, periodically ("thường
+# xuyên", often, is no deadline; "định kỳ" is, but no day: "hạn chót là ngày nào" wants a day or a month).
 DEADLINE_VALUES: tuple[str, ...] = ("truoc ngay", "cham nhat", "thoi han", "han chot", "han nop", "trong thang",
                                     "truoc thang", "trong quy", "truoc quy", "dinh ky", "hang thang", "hang quy",
-                                    "hang nam", "hang tuan", "6 thang", "thuong xuyen", "xong truoc", "trong nam")
+                                    "hang nam", "hang tuan", "6 thang", "xong truoc", "trong nam")
 
 # Where the money comes from, not how much: "kinh phí lấy từ đâu", "nguồn kinh phí", "từ nguồn nào".
 FUNDING_SOURCE_CUES: tuple[str, ...] = ("lay tu dau", "tu dau", "tu nguon nao", "nguon nao", "nguon kinh phi",

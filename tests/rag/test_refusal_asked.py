@@ -189,9 +189,15 @@ def test_a_deadline_may_be_a_day_a_quarter_or_a_period(sentence: str) -> None:
 
 
 @pytest.mark.unit
-def test_a_deadline_is_not_the_plans_header_date() -> None:
+def test_a_deadline_is_not_the_plans_header_date_nor_an_often() -> None:
+    question = "Hạn chót các xã gửi báo cáo kết quả rà soát là ngày nào?"
     header = "Mẫu Sơn, ngày 14 tháng 9 năm 2025. Các xã gửi báo cáo kết quả rà soát về Sở."
-    assert _asked_linked("Hạn chót các xã gửi báo cáo kết quả rà soát là ngày nào?", header) == []
+    assert _asked_linked(question, header) == []
+    often = "Thường xuyên kiểm tra việc rà soát, các xã gửi báo cáo kết quả về Sở."
+    assert _asked_linked(question, often) == []
+    periodic = "Định kỳ hằng quý, các xã gửi báo cáo kết quả rà soát về Sở."
+    assert _asked_linked(question, periodic) == []  # a period, not the day asked
+    assert _asked_linked("Các xã gửi báo cáo kết quả rà soát khi nào?", periodic) == [periodic]
 
 
 @pytest.mark.unit
