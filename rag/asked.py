@@ -307,9 +307,9 @@ def asked_of(question: str, words: Sequence[str]) -> Asked | None:
     plain = " ".join(re.sub(r"[^\w%]+", " ", q).split())  # "việc gì, thời hạn khi nào?": words only
     others = [a for a in OTHER_ASKS if f" {a} " in f" {plain} "]  # what else is asked: its words are no subject
     subject = [w for w in subject if not any(f" {w} " in f" {a} " for a in others)]
-    return Asked(kind, tuple(subject), event=event, day=bool(_ASKS_DAY.search(q)) and kind.name in ("event_date", "deadline"),
-                 unit=unit, of_document=of_document, target=kind.name == "count" and _has(TARGET_CUES, plain),
-                 also=bool(others))
+    day = bool(_ASKS_DAY.search(q)) and kind.name in ("event_date", "deadline")
+    return Asked(kind, tuple(subject), event=event, day=day, unit=unit, of_document=of_document,
+                 target=kind.name == "count" and _has(TARGET_CUES, plain), also=bool(others))
 
 
 def linked_sentences(kind: AskedKind, subject: Sequence[str], text: str, context: str = "",
