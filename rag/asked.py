@@ -12,6 +12,16 @@ data (`ASKED_KINDS`, words in `rag.lexicon.asked`); the link is small code:
 - "bao nhiêu X" wants a number written with X ("120 người", "35 ha"), not a percentage of X;
 - "Giám đốc Sở … là ai" wants that role, not "K/T Giám đốc" or "Phó Giám đốc", written with a person's name
   or defined ("Trưởng Ban Chỉ đạo là Chủ tịch UBND tỉnh").
+The families are told apart by their cue words (`rag.lexicon.asked`), with or without diacritics:
+- a document's own date ("ban hành ngày nào", "ký ngày mấy", "có hiệu lực từ khi nào") is the document's
+  particular, known from its header or the registry: a sentence holding it answers, its absence refuses nothing;
+- a deadline ("hạn chót", "thời hạn", "nộp báo cáo khi nào") is answered by "trước ngày …", "chậm nhất",
+  "quý IV", "định kỳ 6 tháng", not by an event's date;
+- a funding source ("kinh phí lấy từ đâu", "nguồn kinh phí") by "từ nguồn ngân sách", "bố trí trong dự toán",
+  with no amount; a rate ("tỷ lệ … bao nhiêu", "bao nhiêu phần trăm") by a share; a target count ("chỉ tiêu bao
+  nhiêu xã") by a number or a share of them;
+- a value asked beside something else (a task, a content, a basis: "giao việc gì, thời hạn khi nào") never
+  refuses alone: the rest is answerable.
 """
 
 from __future__ import annotations
@@ -23,15 +33,29 @@ from dataclasses import dataclass
 from rag.evidence import folded_padded, sentence_spans
 from rag.lexicon import QUERY_TYPES, find_provinces
 from rag.lexicon.asked import (
+    DEADLINE_CUES,
+    DEADLINE_DUTIES,
+    DEADLINE_VALUES,
     EVENT_FRAMES,
     EVENT_NOUNS,
+    FROM_START_AFTER,
+    FUNDING_FRAMES,
+    FUNDING_SOURCE_CUES,
+    FUNDING_SOURCES,
+    ISSUE_NOUNS,
+    ISSUE_VERBS,
     MONEY_FRAMES,
     MONEY_OTHER,
     MONEY_UNITS,
+    NOT_ISSUE_BEFORE,
     ON_BEHALF,
+    OTHER_ASKS,
+    RATE_CUES,
     ROLE_HEADS,
     SURNAMES,
+    TARGET_CUES,
     UNIT_FORMS,
+    WHEN_FORMS,
     WHO_FORMS,
 )
 from rag.lexicon.places import LOCAL_UNITS
@@ -43,6 +67,10 @@ def _alt(words: Sequence[str]) -> str:
 
 
 _NUMBER_WORDS = r"\d[\d.,]*|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi"
+_WHEN = _alt(WHEN_FORMS)
+_DATE = r"ngay \d{1,2}|\d{1,2}/\d{1,2}|thang \d{1,2}|quy (?:i|ii|iii|iv|\d)"
+_ISSUE_VERB = "".join(f"(?<!{w} )" for w in NOT_ISSUE_BEFORE) + rf"\b({_alt(ISSUE_VERBS)})"
+_FUNDING_CUE = rf"\b({_alt(FUNDING_SOURCE_CUES)})\b(?! ({_alt(FROM_START_AFTER)})\b)"
 
 
 @dataclass(frozen=True)
@@ -54,9 +82,21 @@ class AskedKind:
     cues: tuple[str, ...] = ()  # question words that say the kind, not the subject
     frames: tuple[str, ...] = ()  # one of these must be in the value's sentence (or its section path)
     against: tuple[str, ...] = ()  # none of these may be in the value's sentence
+    refuses: bool = True  # no linked value refuses the question (False: the value is known from elsewhere)
 
 
 ASKED_KINDS: tuple[AskedKind, ...] = (
+    # a document's own date is its metadata (header) or the registry's: found in a sentence it answers at once,
+    # missing there it refuses nothing (a document nobody holds is refused by the prechecks)
+    AskedKind("issue_date", "ngày ban hành",
+              re.compile(rf"{_ISSUE_VERB}( vao| tu)? ({_WHEN})\b|\b({_alt(ISSUE_NOUNS)})\b"),
+              re.compile(rf"\b({_DATE}|nam 20\d\d)\b"),
+              (*ISSUE_VERBS, *ISSUE_NOUNS, *WHEN_FORMS, "vao", "ngay"), refuses=False),
+    # where the money comes from, not how much ("kinh phí lấy từ đâu", "nguồn kinh phí")
+    AskedKind("funding_source", "nguồn kinh phí",
+              re.compile(rf"^(?=.*\b({_alt(FUNDING_FRAMES)}|tien)\b).*{_FUNDING_CUE}"),
+              re.compile(rf"\b({_alt(FUNDING_SOURCES)})\b"),
+              (*FUNDING_SOURCE_CUES, *FUNDING_FRAMES, "lay", "tu", "dau", "tien"), FUNDING_FRAMES),
     AskedKind("money", "kinh phí / số tiền",
               re.compile(r"\b(kinh phi|ngan sach|du toan|bao nhieu tien|chi phi|tien thuong|muc chi|chi bao nhieu"
                          rf"|bao nhieu ({_alt(MONEY_UNITS)}))\b"),
@@ -67,20 +107,27 @@ ASKED_KINDS: tuple[AskedKind, ...] = (
               re.compile(r"\b(so dien thoai|dien thoai|email|hop thu|dia chi lien he|fax|hotline)\b"),
               re.compile(r"\b\d{2,4}[ .]?\d{3}[ .]?\d{3,4}\b|@"),
               ("so dien thoai", "dien thoai", "email", "hop thu", "fax", "hotline", "lien he")),
+    # a share or a target rate, not a count ("tỷ lệ … đạt bao nhiêu", "bao nhiêu phần trăm")
+    AskedKind("rate", "tỷ lệ",
+              re.compile(r"\bbao nhieu ?(phan tram|%)|^(?=.*\b(ty le|ti le)\b).*\b(bao nhieu|muc nao|may)\b"),
+              re.compile(r"\d[\d.,]*\s*(%|phan tram)|\b(mot nua|toan bo|tat ca)\b"),
+              (*RATE_CUES, "bao nhieu", "muc nao", "may", "dat")),
     AskedKind("count", "số lượng",
               re.compile(r"\bbao nhieu (?!lau\b|gio\b|phut\b|tuoi\b)[a-z]|\bmay (buoi|tin|bai|lan|nguoi|cuoc"
                          r"|hoi nghi|lop|doan|chuong trinh|san pham|dot|xa|phuong|huyen|don vi|ha|hec)\b"),
               re.compile(rf"\b({_NUMBER_WORDS})\s"),  # the asked unit after it: `Asked.unit`
               ("bao nhieu", "may")),
+    # when something must be done or reported by: its cue words, or a duty asked "when" ("nộp báo cáo khi nào")
     AskedKind("deadline", "thời hạn",
-              re.compile(r"\b(han chot|thoi han|han nop|truoc ngay nao|cham nhat|han cuoi)\b"),
-              re.compile(r"\b(truoc ngay|cham nhat|thoi han|han chot|han nop|truoc \d{1,2}/\d{1,2}|trong thang"
-                         r"|truoc thang)\b"),
-              ("han chot", "thoi han", "han nop", "cham nhat", "han cuoi")),
+              re.compile(rf"\b({_alt(DEADLINE_CUES)})\b|\bhan (la )?({_WHEN})\b"
+                         rf"|\b({_alt(DEADLINE_DUTIES)})\b.*\b({_WHEN})\b|\b({_WHEN}) (phai|can) "
+                         rf"({_alt(DEADLINE_DUTIES)})\b"),
+              re.compile(rf"\b({_alt(DEADLINE_VALUES)}|quy (i|ii|iii|iv|\d)|(truoc|den|vao|trong) ({_DATE}))\b"),
+              (*DEADLINE_CUES, *WHEN_FORMS, "han", "phai")),
     AskedKind("event_date", "thời gian tổ chức",
-              re.compile(r"\b(ngay nao|khi nao|bao gio|thoi gian nao|luc nao|thang nao|dip nao)\b"),
+              re.compile(rf"\b({_WHEN})\b"),
               re.compile(r"\b(ngay \d{1,2}|\d{1,2}/\d{1,2}|thang \d{1,2}|quy (i|ii|iii|iv|\d)|dip|nam 20\d\d)\b"),
-              ("ngay nao", "khi nao", "bao gio", "thoi gian", "luc nao", "thang nao", "dip nao", "ngay")),
+              (*WHEN_FORMS, "thoi gian", "ngay")),
     AskedKind("person", "người giữ chức vụ",
               re.compile(rf"\b({_alt(ROLE_HEADS)})\b.*\b({_alt(WHO_FORMS)})\b|\b(ai la|ai dang la) "
                          rf"({_alt(ROLE_HEADS)})\b"),
@@ -160,10 +207,17 @@ class Asked:
     kind: AskedKind
     subject: tuple[str, ...]
     event: str | None = None  # the event noun the date belongs to
-    day: bool = False  # asks for a day ("ngày nào"): a year alone does not answer
+    day: bool = False  # asks for a day ("ngày nào"): a year alone (or, for a deadline, "định kỳ") does not answer
     unit: tuple[str, ...] = ()  # "bao nhiêu X": how X may be written after the number
     role: tuple[str, tuple[str, ...]] | None = None  # the asked role's head and the words after it
     of_document: bool = False  # the date of a document the question names by type ("nghị quyết … ngày nào")
+    target: bool = False  # a count asked as a target ("chỉ tiêu bao nhiêu xã"): a share of it answers too
+    also: bool = False  # the question asks something else too (a task, a content): the value alone never refuses
+
+    @property
+    def refuses(self) -> bool:
+        """Whether no linked value refuses the question: the kind says so and nothing else is asked."""
+        return self.kind.refuses and not self.also
 
     def linked(self, text: str, context: str = "", min_share: float = 0.5) -> list[str]:
         """Sentences of `text` holding a value of the kind linked to the subject (`context`, e.g. the section
@@ -191,7 +245,8 @@ class Asked:
             return self._person(folded, sentence)
         if self.unit:
             units = _alt(self.unit)
-            if not re.search(rf"\b({_NUMBER_WORDS})\s*({units})(?![a-z])", folded):
+            share = r"(\s*%\s*(so\s+)?)?" if self.target else ""
+            if not re.search(rf"\b({_NUMBER_WORDS})\s*{share}({units})(?![a-z])", folded):
                 return False
         elif not kind.value.search(folded):
             return False
@@ -248,9 +303,13 @@ def asked_of(question: str, words: Sequence[str]) -> Asked | None:
     if kind.name == "event_date":
         match = _EVENT_NOUN.search(q)
         event = match.group(1) if match else None
-    of_document = event is None and bool(_DOC_TYPE.search(q))
-    return Asked(kind, tuple(subject), event=event, day=bool(_ASKS_DAY.search(q)) and kind.name == "event_date",
-                 unit=unit, of_document=of_document)
+    of_document = kind.name == "issue_date" or (event is None and bool(_DOC_TYPE.search(q)))
+    plain = " ".join(re.sub(r"[^\w%]+", " ", q).split())  # "việc gì, thời hạn khi nào?": words only
+    others = [a for a in OTHER_ASKS if f" {a} " in f" {plain} "]  # what else is asked: its words are no subject
+    subject = [w for w in subject if not any(f" {w} " in f" {a} " for a in others)]
+    day = bool(_ASKS_DAY.search(q)) and kind.name in ("event_date", "deadline")
+    return Asked(kind, tuple(subject), event=event, day=day, unit=unit, of_document=of_document,
+                 target=kind.name == "count" and _has(TARGET_CUES, plain), also=bool(others))
 
 
 def linked_sentences(kind: AskedKind, subject: Sequence[str], text: str, context: str = "",

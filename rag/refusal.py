@@ -35,6 +35,7 @@ class Verdict:
     reason: str = ""
     support: float = 0.0
     missing: AskedKind | None = None  # the value asked for, which the evidence does not link to its subject
+    # (also on an answered question that asks for more than that value: the answer may say it is not stated)
     detail: str = ""  # Vietnamese, what the documents do say instead (the deputy who signed for the role)
 
 
@@ -94,7 +95,12 @@ class EvidenceGate:
                        for c in hits[:4]):
                 return Verdict(True, f"nothing in the evidence is about year {year}", support)
         asked = asked_of(question, words)
-        if asked is not None and not any(asked.linked(c.text, c.path_str) for c in hits[:4]):
+        unlinked = asked.kind if asked is not None and not any(asked.linked(c.text, c.path_str)
+                                                                for c in hits[:4]) else None
+        # asked beside a task or a content ("giao việc gì, thời hạn khi nào"), an unstated value refuses nothing:
+        # the rest is answered and `missing` still names the value, for the answer to say it is not stated
+        not_stated = unlinked if unlinked is not None and unlinked.refuses else None
+        if asked is not None and asked.refuses and unlinked is not None:
             detail = ""
             if asked.role is not None:
                 signed = ((c, signed_on_behalf(asked.role[0], c.text)) for c in hits)
@@ -107,4 +113,4 @@ class EvidenceGate:
             return Verdict(True, "most of the question's words appear in no document", support)
         if support < self.min_support:
             return Verdict(True, f"support {support:.2f} < {self.min_support:.2f}", support)
-        return Verdict(False, "", support)
+        return Verdict(False, "", support, not_stated)

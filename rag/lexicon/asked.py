@@ -60,3 +60,60 @@ UNIT_FORMS: dict[str, tuple[str, ...]] = {
 }
 # Words after "bao nhiêu" that ask for money, not a count (rag.asked's money kind takes them).
 MONEY_UNITS: tuple[str, ...] = ("tien", "ty", "trieu", "nghin", "dong", "usd")
+
+# --- Which value a question asks for: the families officers ask, each told apart by its cue words (folded). ---
+
+# Forms asking "when" (a day, a month, a time): shared by the date families below.
+WHEN_FORMS: tuple[str, ...] = ("ngay nao", "khi nao", "bao gio", "thoi gian nao", "luc nao", "thang nao", "dip nao",
+                               "ngay may", "hom nao", "thoi diem nao", "ngay bao nhieu", "nam nao")
+
+# A document's own date (its header: issued, signed, dated, in force) is a particular of the document, not an
+# event's date: "Kết luận … ban hành ngày nào", "ký ngày nào", "ngày ban hành", "có hiệu lực từ khi nào".
+ISSUE_VERBS: tuple[str, ...] = ("ban hanh", "ky ban hanh", "ky", "de", "ra doi", "phat hanh", "co hieu luc",
+                                "hieu luc")
+# Words before "kỳ" that make it part of another word ("định kỳ", "nhiệm kỳ", "học kỳ"), not "ký" (signed).
+NOT_ISSUE_BEFORE: tuple[str, ...] = ("dinh", "nhiem", "hoc", "thoi", "chu", "ki", "ky")
+ISSUE_NOUNS: tuple[str, ...] = ("ngay ban hanh", "ngay ky", "thoi diem ban hanh", "thoi gian ban hanh",
+                                "ngay hieu luc", "ngay co hieu luc")
+
+# A deadline: when something must be done, sent or reported by. Question cues on their own…
+DEADLINE_CUES: tuple[str, ...] = ("han chot", "thoi han", "han nop", "han cuoi", "han bao cao", "han hoan thanh",
+                                  "truoc ngay nao", "cham nhat", "het han", "den han", "han gui")
+# …and obligations whose "when" is a deadline, not an event's date ("báo cáo kết quả khi nào?").
+# ("trình" is no duty here: folded it is also the end of "chương trình", an event asked "khi nào")
+DEADLINE_DUTIES: tuple[str, ...] = ("nop", "gui bao cao", "bao cao ket qua", "bao cao ve", "hoan thanh", "hoan thien",
+                                    "gui ve", "phai bao cao", "bao cao dinh ky", "bao cao so ket", "bao cao tong ket")
+# How a deadline is written: before a day, at the latest, within a month or quarter, periodically ("thường
+# xuyên", often, is no deadline; "định kỳ" is, but no day: "hạn chót là ngày nào" wants a day or a month).
+DEADLINE_VALUES: tuple[str, ...] = ("truoc ngay", "cham nhat", "thoi han", "han chot", "han nop", "trong thang",
+                                    "truoc thang", "trong quy", "truoc quy", "dinh ky", "hang thang", "hang quy",
+                                    "hang nam", "hang tuan", "6 thang", "xong truoc", "trong nam")
+
+# Where the money comes from, not how much: "kinh phí lấy từ đâu", "nguồn kinh phí", "từ nguồn nào".
+FUNDING_SOURCE_CUES: tuple[str, ...] = ("lay tu dau", "tu dau", "tu nguon nao", "nguon nao", "nguon kinh phi",
+                                        "nguon von", "nguon tien", "do ai chi tra", "ai chi tra", "lay o dau",
+                                        "lay dau", "tu quy nao", "ai bao dam", "ai dam bao", "chi tu nguon")
+# "từ đầu năm", "từ đầu nhiệm kỳ" fold like "từ đâu": not a funding source asked when one of these follows.
+FROM_START_AFTER: tuple[str, ...] = ("nam", "thang", "quy", "tuan", "ky", "nhiem ky", "giai doan", "den", "dot",
+                                     "chien dich", "nhiem")
+# Words naming a funding source in a sentence ("từ nguồn ngân sách", "bố trí trong dự toán", "xã hội hóa").
+FUNDING_SOURCES: tuple[str, ...] = ("nguon", "ngan sach", "du toan", "xa hoi hoa", "tai tro", "huy dong",
+                                    "dong gop", "von", "quy", "kinh phi chi thuong xuyen", "tu chu", "bo tri",
+                                    "dam bao", "bao dam", "cap phat", "hop phap")
+# Words saying the sentence is about money (in the sentence or its section path: "IV. KINH PHÍ THỰC HIỆN").
+FUNDING_FRAMES: tuple[str, ...] = ("kinh phi", "chi phi", "ngan sach", "du toan", "von", "nguon luc", "tai chinh")
+
+# A rate or target share, not a count: "tỷ lệ … đạt bao nhiêu", "bao nhiêu phần trăm", "bao nhiêu %".
+RATE_CUES: tuple[str, ...] = ("ty le", "phan tram", "bao nhieu %", "ti le")
+# Targets ("chỉ tiêu", "phấn đấu đạt"): a count asked as a target may be written as a share ("100% số xã").
+TARGET_CUES: tuple[str, ...] = ("chi tieu", "phan dau", "muc tieu", "dat bao nhieu", "dat duoc bao nhieu",
+                                "it nhat", "toi thieu")
+
+# Other things a question may ask beside the value: a task, a content, a basis, an issuer. A question that also
+# asks one of these is answerable in part even when the value is not stated, so the value alone never refuses it.
+OTHER_ASKS: tuple[str, ...] = (
+    "viec gi", "nhiem vu gi", "nhiem vu nao", "lam gi", "lam nhung gi", "giao gi", "noi dung gi", "noi dung nao",
+    "ve viec gi", "ve van de gi", "van de gi", "chu de gi", "gom nhung gi", "nhung gi", "the nao", "ra sao",
+    "dua tren", "can cu", "thay the", "van ban nao", "bao cao nao", "co quan nao", "ai ban hanh", "ai ky",
+    "don vi nao", "muc dich", "hoat dong nao", "hoat dong gi",
+)

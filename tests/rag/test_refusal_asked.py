@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from rag.asked import (
@@ -14,7 +16,10 @@ from rag.asked import (
     years_asked,
 )
 from rag.assistant import Assistant
-from rag.evidence import question_words
+from rag.directives import DirectiveRegistry
+from rag.evidence import CorpusStats, question_words
+from rag.refusal import EvidenceGate
+from rag.types import Chunk
 from tests.conftest import ScriptedGenerator
 
 CONGRESS = "Đại hội đại biểu MTTQ tỉnh Mẫu Sơn nhiệm kỳ 2024-2029 dự kiến tổ chức ngày nào?"
@@ -160,3 +165,85 @@ def test_the_deputy_who_signed_for_the_role_is_named_with_their_own_title() -> N
     assert signed_on_behalf("giam doc", signature) == "Phó giám đốc Trần Thị Mai"
     assert signed_on_behalf("giam doc", "GIÁM ĐỐC\nTrần Thị Mai") is None  # signed by the director herself
     assert signed_on_behalf("chu tich", signature) is None  # on behalf of another role
+
+
+@pytest.mark.unit
+def test_a_funding_source_needs_no_amount() -> None:
+    question = "Kinh phí tổ chức hội thi tuyên truyền lấy từ đâu?"
+    source = "Kinh phí tổ chức hội thi tuyên truyền được bố trí trong dự toán chi thường xuyên của Sở."
+    assert _asked_linked(question, source) == [source]
+    in_section = "Do ngân sách tỉnh bảo đảm theo phân cấp hiện hành."
+    assert _asked_linked(question, in_section, "V. KINH PHÍ > Hội thi tuyên truyền") == [in_section]
+    assert _asked_linked(question, "Hội thi tuyên truyền tổ chức vào quý III năm 2026.") == []
+    assert _asked_linked("kinh phi to chuc hoi thi tuyen truyen lay tu dau", source) == [source]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("sentence", [
+    "Các xã gửi báo cáo kết quả rà soát về Sở trước ngày 15/12/2025.",
+    "Định kỳ 6 tháng, các xã gửi báo cáo kết quả rà soát về Sở.",
+    "Các xã hoàn thành rà soát và gửi báo cáo kết quả trong quý IV/2025.",
+])
+def test_a_deadline_may_be_a_day_a_quarter_or_a_period(sentence: str) -> None:
+    assert _asked_linked("Các xã gửi báo cáo kết quả rà soát khi nào?", sentence) == [sentence]
+
+
+@pytest.mark.unit
+def test_a_deadline_is_not_the_plans_header_date_nor_an_often() -> None:
+    question = "Hạn chót các xã gửi báo cáo kết quả rà soát là ngày nào?"
+    header = "Mẫu Sơn, ngày 14 tháng 9 năm 2025. Các xã gửi báo cáo kết quả rà soát về Sở."
+    assert _asked_linked(question, header) == []
+    often = "Thường xuyên kiểm tra việc rà soát, các xã gửi báo cáo kết quả về Sở."
+    assert _asked_linked(question, often) == []
+    periodic = "Định kỳ hằng quý, các xã gửi báo cáo kết quả rà soát về Sở."
+    assert _asked_linked(question, periodic) == []  # a period, not the day asked
+    assert _asked_linked("Các xã gửi báo cáo kết quả rà soát khi nào?", periodic) == [periodic]
+
+
+@pytest.mark.unit
+def test_a_documents_date_is_linked_but_never_refuses() -> None:
+    question = "Quyết định về khen thưởng phong trào thi đua được ban hành ngày nào?"
+    cited = "Thực hiện Quyết định số 15/QĐ-UBND ngày 02/3/2025 về khen thưởng phong trào thi đua."
+    assert _asked_linked(question, cited) == [cited]
+    asked = asked_of(question, question_words(question))
+    assert asked is not None and asked.kind.name == "issue_date" and not asked.refuses
+
+
+@pytest.mark.unit
+def test_a_target_count_is_answered_by_a_share_a_stock_count_is_not() -> None:
+    share = "Phấn đấu đến năm 2030 có 100% xã đạt chuẩn văn hóa."
+    assert _asked_linked("Chỉ tiêu đến năm 2030 bao nhiêu xã đạt chuẩn văn hóa?", share) == [share]
+    counted = "Phấn đấu đến năm 2030 có 45 xã đạt chuẩn văn hóa."
+    assert _asked_linked("Chỉ tiêu đến năm 2030 bao nhiêu xã đạt chuẩn văn hóa?", counted) == [counted]
+    assert _asked_linked("Huyện hiện có bao nhiêu xã đạt chuẩn văn hóa?", share) == []
+
+
+@pytest.mark.unit
+def test_a_rate_is_answered_by_a_share() -> None:
+    question = "Tỷ lệ hộ dân dùng nước sạch phấn đấu đạt bao nhiêu?"
+    target = "Phấn đấu tỷ lệ hộ dân dùng nước sạch đạt trên 95% vào năm 2027."
+    assert _asked_linked(question, target) == [target]
+    assert _asked_linked(question, "Hộ dân dùng nước sạch được hỗ trợ lắp đặt 2.000 bồn chứa.") == []
+
+
+TASKS = ("Sở Tư pháp chủ trì tổ chức tập huấn nghiệp vụ hòa giải ở cơ sở cho cán bộ tư pháp cấp xã. "
+         "Sở Tư pháp tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.")
+
+
+def _gate_check(tmp_path: Path, question: str, text: str) -> tuple[bool, str | None]:
+    chunk = Chunk(chunk_id="kh:1", doc_id="kh", doc_title="Kế hoạch tập huấn hòa giải", section_id="1",
+                  section_path=["III. TỔ CHỨC THỰC HIỆN", "1. Sở Tư pháp"], text=text)
+    gate = EvidenceGate(DirectiveRegistry(tmp_path / "d.sqlite3"), min_support=0.15)
+    stats = CorpusStats([chunk.index_text()])
+    verdict = gate.check(question, question_words(question, stats), [chunk], [], stats)
+    return verdict.refuse, verdict.missing.name if verdict.missing else None
+
+
+@pytest.mark.unit
+def test_a_task_asked_with_its_deadline_is_answered_and_the_deadline_named_missing(tmp_path: Path) -> None:
+    combined = "Sở Tư pháp được giao nhiệm vụ gì về tập huấn hòa giải, thời hạn khi nào?"
+    assert _gate_check(tmp_path, combined, TASKS) == (False, "deadline")
+    alone = "Thời hạn Sở Tư pháp tổ chức tập huấn hòa giải ở cơ sở là khi nào?"
+    assert _gate_check(tmp_path, alone, TASKS) == (True, "deadline")
+    dated = TASKS + " Thời gian tổ chức tập huấn: hoàn thành trước ngày 30/9/2026."
+    assert _gate_check(tmp_path, combined, dated) == (False, None)
