@@ -24,7 +24,7 @@ from rag.interfaces import Generator
 from rag.prompts import PromptTemplate
 from rag.refusal import EvidenceGate
 from rag.text import fold
-from rag.types import Answer, StreamEvent
+from rag.types import Answer, Chunk, SearchHit, StreamEvent
 from rag.verify import VerifiedStream, example_sentences
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,24 @@ def extractive(sources: Sequence[Source]) -> tuple[str, list[int]]:
         lines.append(f"- «{' '.join(source.quote.split())}» [{i + 1}]")
         order.append(i + 1)
     return "\n".join(lines), order
+
+
+def rank_evidence(words: Sequence[str], hits: Sequence[SearchHit], support: float, stats: CorpusStats,
+                  limit: int = 4) -> list[tuple[Chunk, float]]:
+    """Hits ordered by how well they cover the question (their section heading counts half), those within half
+    of the best support kept, at most `limit`."""
+    ranked = sorted(((h.chunk, coverage(words, h.chunk.index_text(), stats)) for h in hits),
+                    key=lambda x: -(x[1] + 0.5 * coverage(words, x[0].path_str, stats)))
+    return [(c, s) for c, s in ranked if s >= 0.5 * support][:limit]
+
+
+def _refused(plan: QueryPlan, related: Sequence[Source], timings: dict[str, float]) -> Iterator[StreamEvent]:
+    """The refusal's events: its text, then the answer with the related passages shown under it."""
+    yield StreamEvent(type="token", text=messages.REFUSAL)
+    yield StreamEvent(type="done", answer=Answer(
+        question=plan.question, answer=messages.REFUSAL, refused=True, mode="refused",
+        related=[s.citation(i + 1) for i, s in enumerate(related)], standalone_question=plan.rewritten,
+        timings_ms={**timings, "total_ms": elapsed_ms(plan.started)}))
 
 
 def _relay(deltas: Iterator[str]) -> Gen[str, None, None]:
@@ -95,10 +113,9 @@ class GeneratedStrategy:
             yield StreamEvent(type="done", answer=answer)
             return
 
-        content = [h for h in hits if h.chunk.kind not in ("header", "signature", "recipients")] or hits
-        ranked = sorted(((h.chunk, coverage(words, h.chunk.index_text(), stats)) for h in content),
-                        key=lambda x: -(x[1] + 0.5 * coverage(words, x[0].path_str, stats)))
-        ranked = [(c, s) for c, s in ranked if s >= 0.5 * support][:4]
+        content = [h for h in hits if h.chunk.kind not in ("header", "signature", "recipients")]
+        # the body first; the header/signature only when no body passage is close (a document's own date)
+        ranked = rank_evidence(words, content, support, stats) or rank_evidence(words, hits, support, stats)
         linked = linked_answer(standalone, words, ranked) if self.settings.extractive_first else None
         if linked is not None:  # the evidence states the asked value: its sentence is the answer, no model call
             citation = linked.source.citation(1)
@@ -112,6 +129,12 @@ class GeneratedStrategy:
             return
         sources = make_sources(words, ranked, self.settings.context_chars, stats,
                                max_sources=self.settings.context_sources)
+        if not sources:  # nothing to quote: no model call, no empty extract
+            log.info("no evidence passage to quote; refusing")
+            metrics.record_refusal("no_evidence")
+            yield StreamEvent(type="sources", sources=[])
+            yield from _refused(plan, [], {"retrieval_ms": retrieval_ms})
+            return
         yield StreamEvent(type="sources", sources=[s.citation(i + 1) for i, s in enumerate(sources)])
 
         prompt = self.template.render_messages(
@@ -147,13 +170,7 @@ class GeneratedStrategy:
         elif fold(messages.REFUSAL)[:30] in fold(raw):
             log.info("model found nothing in the evidence; refusing")
             metrics.record_refusal("model_found_nothing")
-            related = [s.citation(i + 1) for i, s in enumerate(sources[:3])]
-            yield StreamEvent(type="token", text=messages.REFUSAL)
-            yield StreamEvent(type="done", answer=Answer(
-                question=question, answer=messages.REFUSAL, refused=True, mode="refused", related=related,
-                standalone_question=plan.rewritten,
-                timings_ms={"retrieval_ms": retrieval_ms, "generation_ms": generation_ms,
-                            "total_ms": elapsed_ms(started)}))
+            yield from _refused(plan, sources[:3], {"retrieval_ms": retrieval_ms, "generation_ms": generation_ms})
             return
         else:
             mode = "extractive"

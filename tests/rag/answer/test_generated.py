@@ -60,3 +60,23 @@ def test_closing_the_stream_stops_the_model(settings: Settings, fake: FakeCorpus
             break  # a reader leaves after the first verified sentence
     events.close()
     assert model.closed_early == 1
+
+
+def test_evidence_falls_back_to_the_header_only_when_no_body_passage_is_close() -> None:
+    from rag.answer.generated import rank_evidence
+    from rag.evidence import CorpusStats, question_words
+    from rag.types import Chunk, SearchHit
+
+    def hit(i: int, kind: str, text: str) -> SearchHit:
+        return SearchHit(chunk=Chunk(chunk_id=f"d:{i}", doc_id="d", doc_title="Kết luận", section_id=str(i),
+                                     section_path=["Thông tin văn bản" if kind == "header" else "1. Nội dung"],
+                                     kind=kind, text=text), score=1.0, rank=i)  # type: ignore[arg-type]
+
+    header = hit(0, "header", "BAN CHẤP HÀNH TRUNG ƯƠNG Số 221-KL/TW Hà Nội, ngày 28 tháng 11 năm 2025")
+    body = hit(1, "body", "Bộ Chính trị yêu cầu các cấp ủy tiếp tục sắp xếp bộ máy.")
+    stats = CorpusStats([h.chunk.index_text() for h in (header, body)])
+    words = question_words("Kết luận 221-KL/TW ban hành ngày nào tại Hà Nội?", stats)
+    support = max(coverage for _, coverage in rank_evidence(words, [header, body], 0.0, stats))
+    assert rank_evidence(words, [body], support, stats) == []
+    ranked = rank_evidence(words, [body], support, stats) or rank_evidence(words, [header, body], support, stats)
+    assert ranked[0][0].kind == "header"
