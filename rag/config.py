@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     embed_threads: int | None = None
     embed_batch_size: int = Field(default=32, ge=1, le=4096)  # passages per embedder call (progress granularity)
     embed_cache_path: Path | None = None  # default: <data_dir>/embeddings.sqlite3
+    # Embed each chunk with its document title and issuer/province (True), or only its section path and text
+    # (False: ~20% fewer tokens, ~15% less embedding CPU per chunk; BM25 still indexes the title). Measured on
+    # the extra set, False gains recall@5/@10 but loses recall@1 and mrr@10, hence off by default.
+    embed_doc_header: bool = True
 
     # Generation
     llm_backend: Literal["llamacpp", "transformers", "openai"] = "llamacpp"

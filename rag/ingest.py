@@ -28,7 +28,7 @@ from rag.loaders import SUPPORTED_SUFFIXES
 from rag.parsing import ParsedDocument, parse_document
 from rag.store import ChromaStore
 from rag.text import nfc, normalize, strip_diacritics
-from rag.types import IngestReport
+from rag.types import Chunk, IngestReport
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +38,12 @@ PIPELINE_VERSION = "3"
 Outcome = Literal["added", "replaced", "unchanged"]
 
 
-def _version(data: bytes) -> str:
-    """The version of a file's content under this pipeline (a new pipeline re-processes every document)."""
+def _version(data: bytes, *, header: bool = True) -> str:
+    """The version of a file's content under this pipeline (a new pipeline re-processes every document; so does
+    switching `embed_doc_header`, which changes the vectors)."""
     sha = hashlib.sha256(data).hexdigest()
-    return hashlib.sha256(f"{sha}:{PIPELINE_VERSION}".encode()).hexdigest()[:16]
+    pipeline = PIPELINE_VERSION if header else f"{PIPELINE_VERSION}-no-header"
+    return hashlib.sha256(f"{sha}:{pipeline}".encode()).hexdigest()[:16]
 
 
 def doc_id_for(filename: str) -> str:
@@ -52,6 +54,14 @@ def doc_id_for(filename: str) -> str:
     stem = nfc(Path(filename).stem)
     slug = re.sub(r"[^a-z0-9_]+", "-", strip_diacritics(stem).lower()).strip("-_")
     return slug[:120] or "tai-lieu"
+
+
+def passage_text(chunk: Chunk, *, header: bool = True) -> str:
+    """What the dense embedder sees of a chunk: its index text, or (header=False) without the document's
+    title and issuer/province (the section path and the text only)."""
+    if header:
+        return normalize(chunk.index_text())
+    return normalize(f"{chunk.path_str}\n{chunk.text}")
 
 
 def iter_files(paths: Iterable[Path]) -> list[Path]:
@@ -173,7 +183,7 @@ class Ingestor:
         except OSError as exc:
             raise DocumentReadError(f"cannot read {path}: {exc}",
                                     user_message=f"Không đọc được tệp «{path.name}».") from exc
-        version = _version(data)
+        version = _version(data, header=self.settings.embed_doc_header)
         doc_id = doc_id_for(path.name)
         current = self.catalog.get(doc_id)
         if current is not None and current.version == version and current.registry_version == version:
@@ -189,7 +199,8 @@ class Ingestor:
             raise InvalidInputError(f"no content in {path}", user_message=f"Tệp «{path.name}» không có nội dung.")
         current = self.catalog.get(doc_id)
         with self.catalog.reservation(doc_id, version):  # other replicas' garbage collection spares these vectors
-            vectors = self.embedder.embed_batch([normalize(c.index_text()) for c in chunks])
+            vectors = self.embedder.embed_batch([passage_text(c, header=self.settings.embed_doc_header)
+                                                 for c in chunks])
             self.store.upsert(chunks, vectors, version=version)
             self.catalog.commit_document(meta=meta, source_path=str(path.resolve()), version=version,
                                          tree=parsed.root, chunks=chunks)
@@ -229,10 +240,11 @@ class Ingestor:
         os.replace(tmp, target)
         report = IngestReport()
         current = self.catalog.get(parsed.doc_id)
-        if current is not None and current.version == _version(data) and current.registry_version == current.version:
+        version = _version(data, header=self.settings.embed_doc_header)
+        if current is not None and current.version == version and current.registry_version == current.version:
             outcome: Outcome = "unchanged"
         else:
-            outcome = self._commit(parsed, target, version=_version(data), sha256=hashlib.sha256(data).hexdigest())
+            outcome = self._commit(parsed, target, version=version, sha256=hashlib.sha256(data).hexdigest())
         setattr(report, outcome, 1)
         if parsed.notes:
             report.notes.append(f"{name}: {'; '.join(parsed.notes)}")

@@ -30,6 +30,7 @@ from rag.errors import (
     UnsupportedDocumentError,
 )
 from rag.store import ChromaStore
+from rag.text import normalize
 from rag.types import Chunk, DocumentMeta, SearchHit, Section
 from tests.conftest import EMBED_CACHE, make_settings
 from tests.rag.helpers.support import (
@@ -171,6 +172,28 @@ def test_ingesting_the_corpus_twice_changes_nothing(data_dir: Path) -> None:
     assert second.store.chunk_ids() == stored1
     assert counting.passage_texts == []  # no embedding computed (not even a cache lookup)
     assert consistency_problems(second) == []
+
+
+def test_without_the_document_header_chunks_are_embedded_shorter_and_switching_re_embeds(data_dir: Path) -> None:
+    counting = CountingEmbedder(production_embedder(data_dir))
+    plain = make_assistant(data_dir, embedder=counting, embed_doc_header=False)
+    report = plain.ingest([corpus_file("hoa-binh")])
+
+    chunks = plain.catalog.chunks()
+    assert report.added == 1 and len(counting.passage_texts) == len(chunks) > 1
+    title = normalize(chunks[0].doc_title)
+    for chunk, embedded in zip(chunks, counting.passage_texts, strict=True):
+        assert not embedded.startswith(title)
+        assert normalize(chunk.text) in embedded and len(embedded) < len(normalize(chunk.index_text()))
+    assert top_doc(plain, "nghiên cứu, tổng kết thực tiễn những mô hình thí điểm") == HB
+
+    # The vectors depend on the setting: switching it back re-embeds the document, with the title this time.
+    counting.reset()
+    with_header = make_assistant(data_dir, embedder=counting)
+    assert with_header.ingest([corpus_file("hoa-binh")]).replaced == 1
+    assert counting.passage_texts and all(t.startswith(title) for t in counting.passage_texts)
+    assert consistency_problems(with_header) == []
+    assert with_header.ingest([corpus_file("hoa-binh")]).unchanged == 1
 
 
 def test_changed_file_replaces_its_old_chunks(data_dir: Path, tmp_path: Path) -> None:
