@@ -33,6 +33,9 @@ from dataclasses import dataclass
 from rag.evidence import folded_padded, sentence_spans
 from rag.lexicon import QUERY_TYPES, find_provinces
 from rag.lexicon.asked import (
+    CONTACT_ASKS,
+    COUNT_UNITS,
+    CURRENCY_WORDS,
     DEADLINE_CUES,
     DEADLINE_DUTIES,
     DEADLINE_VALUES,
@@ -44,9 +47,11 @@ from rag.lexicon.asked import (
     FUNDING_SOURCES,
     ISSUE_NOUNS,
     ISSUE_VERBS,
+    MONEY_ASKS,
     MONEY_FRAMES,
     MONEY_OTHER,
     MONEY_UNITS,
+    NOT_COUNTED,
     NOT_ISSUE_BEFORE,
     ON_BEHALF,
     OTHER_ASKS,
@@ -98,23 +103,21 @@ ASKED_KINDS: tuple[AskedKind, ...] = (
               re.compile(rf"\b({_alt(FUNDING_SOURCES)})\b"),
               (*FUNDING_SOURCE_CUES, *FUNDING_FRAMES, "lay", "tu", "dau", "tien"), FUNDING_FRAMES),
     AskedKind("money", "kinh phí / số tiền",
-              re.compile(r"\b(kinh phi|ngan sach|du toan|bao nhieu tien|chi phi|tien thuong|muc chi|chi bao nhieu"
-                         rf"|bao nhieu ({_alt(MONEY_UNITS)}))\b"),
-              re.compile(r"\d[\d.,]*\s*(dong|trieu|ty|nghin|usd|vnd)\b|\b(trieu|ty|nghin) dong\b"),
+              re.compile(rf"\b({_alt(MONEY_ASKS)}|bao nhieu ({_alt(MONEY_UNITS)}))\b"),
+              re.compile(rf"\d[\d.,]*\s*({_alt(CURRENCY_WORDS)})\b|\b(trieu|ty|nghin) dong\b"),
               ("bao nhieu tien", "bao nhieu", "muc chi", *MONEY_UNITS),
               MONEY_FRAMES, MONEY_OTHER),
     AskedKind("contact", "thông tin liên hệ (điện thoại, email)",
-              re.compile(r"\b(so dien thoai|dien thoai|email|hop thu|dia chi lien he|fax|hotline)\b"),
+              re.compile(rf"\b({_alt(CONTACT_ASKS)})\b"),
               re.compile(r"\b\d{2,4}[ .]?\d{3}[ .]?\d{3,4}\b|@"),
-              ("so dien thoai", "dien thoai", "email", "hop thu", "fax", "hotline", "lien he")),
+              (*CONTACT_ASKS, "lien he")),
     # a share or a target rate, not a count ("tỷ lệ … đạt bao nhiêu", "bao nhiêu phần trăm")
     AskedKind("rate", "tỷ lệ",
               re.compile(r"\bbao nhieu ?(phan tram|%)|^(?=.*\b(ty le|ti le)\b).*\b(bao nhieu|muc nao|may)\b"),
               re.compile(r"\d[\d.,]*\s*(%|phan tram)|\b(mot nua|toan bo|tat ca)\b"),
               (*RATE_CUES, "bao nhieu", "muc nao", "may", "dat")),
     AskedKind("count", "số lượng",
-              re.compile(r"\bbao nhieu (?!lau\b|gio\b|phut\b|tuoi\b)[a-z]|\bmay (buoi|tin|bai|lan|nguoi|cuoc"
-                         r"|hoi nghi|lop|doan|chuong trinh|san pham|dot|xa|phuong|huyen|don vi|ha|hec)\b"),
+              re.compile(rf"\bbao nhieu (?!({_alt(NOT_COUNTED)})\b)[a-z]|\bmay ({_alt(COUNT_UNITS)})\b"),
               re.compile(rf"\b({_NUMBER_WORDS})\s"),  # the asked unit after it: `Asked.unit`
               ("bao nhieu", "may")),
     # when something must be done or reported by: its cue words, or a duty asked "when" ("nộp báo cáo khi nào")

@@ -117,3 +117,17 @@ OTHER_ASKS: tuple[str, ...] = (
     "dua tren", "can cu", "thay the", "van ban nao", "bao cao nao", "co quan nao", "ai ban hanh", "ai ky",
     "don vi nao", "muc dich", "hoat dong nao", "hoat dong gi",
 )
+
+# "bao nhiêu tiền", "kinh phí", "mức chi": the question asks for an amount of money
+MONEY_ASKS: tuple[str, ...] = ("kinh phi", "ngan sach", "du toan", "bao nhieu tien", "chi phi", "tien thuong",
+                               "muc chi", "chi bao nhieu")
+# currency words written after an amount ("120 triệu đồng", "5.000 USD")
+CURRENCY_WORDS: tuple[str, ...] = ("dong", "trieu", "ty", "nghin", "usd", "vnd")
+# the question asks how to reach someone
+CONTACT_ASKS: tuple[str, ...] = ("so dien thoai", "dien thoai", "email", "hop thu", "dia chi lien he", "fax",
+                                 "hotline")
+# "mấy buổi / mấy lớp / mấy xã": "mấy" asks for a count only before one of these units
+COUNT_UNITS: tuple[str, ...] = ("buoi", "tin", "bai", "lan", "nguoi", "cuoc", "hoi nghi", "lop", "doan",
+                                "chuong trinh", "san pham", "dot", "xa", "phuong", "huyen", "don vi", "ha", "hec")
+# "bao nhiêu lâu / giờ / tuổi" asks for a duration or an age, not a count
+NOT_COUNTED: tuple[str, ...] = ("lau", "gio", "phut", "tuoi")

@@ -118,3 +118,15 @@ def test_a_value_asked_alone_still_refuses(question: str) -> None:
     asked = asked_of(question, question_words(question))
     assert asked is not None and asked.refuses
 
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    *((q, "money") for q in _both("Hội thi được bố trí bao nhiêu tiền?")),
+    *((q, "money") for q in _both("Mức chi cho mỗi buổi tuyên truyền là bao nhiêu?")),
+    *((q, "contact") for q in _both("Số điện thoại đường dây nóng của Ban Chỉ đạo là gì?")),
+    *((q, "contact") for q in _both("Gửi bài dự thi về hộp thư nào?")),
+    *((q, "count") for q in _both("Tỉnh tổ chức mấy hội nghị báo cáo viên?")),
+    *((q, None) for q in _both("Đợt tuyên truyền kéo dài bao nhiêu lâu?")),
+])
+def test_money_contact_and_count_cues_come_from_the_tables(question: str, kind: str | None) -> None:
+    assert _kind(question) == kind
