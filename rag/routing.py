@@ -13,7 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from rag.asked import asked_kind
+from rag.evidence import STOPWORDS
 from rag.lexicon import CITED_TYPES, EVENT_WORDS, find_provinces, province_equivalents, province_successor
+from rag.lexicon.asked import WHEN_FORMS
 from rag.text import DOC_NUMBER, fold, normalize
 from rag.types import ChatTurn, DocumentMeta
 
@@ -114,6 +117,23 @@ def meta_fields(question: str) -> list[MetaField]:
     return [name for name, pattern in _META_PATTERNS if pattern.search(q)]
 
 
+_WHEN_SYLLABLES = frozenset(w for form in WHEN_FORMS for w in form.split())
+
+
+def asks_document_date(question: str, metas: Sequence[DocumentMeta]) -> bool:
+    """Whether a "when" question asks for a document's own date: said with an issue word ("ban hành ngày nào",
+    "ký ngày mấy"), or naming nothing but the document ("Kế hoạch tuyên truyền của MTTQ Khánh Hòa ngày nào?": every
+    word is in its type, title, issuer or place). "Từ ngày nào luật phải được thực hiện thống nhất?" asks for a date
+    the plan sets, never for the plan's own date."""
+    kind = asked_kind(question)
+    if kind is None or kind.name == "issue_date":
+        return True
+    named = " ".join(fold(f"{m.doc_type or ''} {m.title or ''} {m.issuer or ''} {m.province or ''} {m.place or ''}")
+                     for m in metas)
+    known = set(re.findall(r"[a-z0-9]+", named)) | STOPWORDS | _WHEN_SYLLABLES
+    return all(w in known for w in re.findall(r"[a-z]+", fold(question)))
+
+
 def route(question: str, metas: Sequence[DocumentMeta], *, is_directive: bool) -> Route:
     """Pick the answering path for a (standalone) question."""
     q = fold(question)
@@ -126,6 +146,8 @@ def route(question: str, metas: Sequence[DocumentMeta], *, is_directive: bool) -
         fields = [f for f in fields if f != "date"]  # a deadline is not the plan's date of issue
     if _EVENT.search(q) and not re.search(r"\b(ban hanh|ky)\b", q):
         fields = [f for f in fields if f != "date"]  # when an event takes place is not the plan's date of issue
+    if "date" in fields and not asks_document_date(question, [m for m in metas if m.doc_id in docs] or metas):
+        fields = [f for f in fields if f != "date"]  # a date the plan sets ("từ ngày nào … phải thực hiện")
     if fields and (len(docs) == 1 or len(metas) == 1):
         return Route("metadata", fields, docs or [m.doc_id for m in metas])
     if fields and (distinct >= 2 or (docs and not explicit_cross)):

@@ -66,3 +66,23 @@ def test_an_event_date_is_not_the_plans_date_of_issue() -> None:
 
 def test_docs_named_without_diacritics() -> None:
     assert docs_named("ke hoach ho tro nhu yeu pham mua lu cua dak lak so may", METAS) == ["dl-lu"]
+
+
+@pytest.mark.parametrize("question", [
+    "Kế hoạch bảo vệ bí mật nhà nước của Nghệ An ban hành ngày nào?",
+    "ke hoach 987 cua nghe an ky ngay may",
+    "Kế hoạch bảo vệ bí mật nhà nước trong tình hình mới của Nghệ An ngày nào?",  # nothing but the document
+])
+def test_a_documents_own_date_is_metadata(question: str) -> None:
+    r = route(question, METAS, is_directive=False)
+    assert r.kind == "metadata" and r.meta_fields == ["date"]
+
+
+@pytest.mark.parametrize("question", [
+    "Từ ngày nào các khu công nghiệp ở Nghệ An phải phủ sóng 5G?",
+    "Phong trào thi đua bầu cử ở Đắk Lắk triển khai trong thời gian nào, khi nào tổng kết?",
+    "phong trao thi dua bau cu o dak lak keo dai tu ngay nao den ngay nao",
+])
+def test_a_date_the_plan_sets_is_not_its_own_date(question: str) -> None:
+    r = route(question, METAS, is_directive=False)
+    assert "date" not in r.meta_fields and r.kind != "metadata"
