@@ -73,7 +73,9 @@ def _alt(words: Sequence[str]) -> str:
 
 _NUMBER_WORDS = r"\d[\d.,]*|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi"
 _WHEN = _alt(WHEN_FORMS)
-_DATE = r"ngay \d{1,2}|\d{1,2}/\d{1,2}|thang \d{1,2}|quy (?:i|ii|iii|iv|\d)"
+_DAY_FORMS = r"ngay \d{1,2}|\d{1,2}/\d{1,2}|thang \d{1,2}"  # a day or a month, written out
+_QUARTER = r"quy (?:i|ii|iii|iv|\d)"
+_DATE = rf"{_DAY_FORMS}|{_QUARTER}"
 _ISSUE_VERB = "".join(f"(?<!{w} )" for w in NOT_ISSUE_BEFORE) + rf"\b({_alt(ISSUE_VERBS)})"
 _FUNDING_CUE = rf"\b({_alt(FUNDING_SOURCE_CUES)})\b(?! ({_alt(FROM_START_AFTER)})\b)"
 
@@ -125,11 +127,11 @@ ASKED_KINDS: tuple[AskedKind, ...] = (
               re.compile(rf"\b({_alt(DEADLINE_CUES)})\b|\bhan (la )?({_WHEN})\b"
                          rf"|\b({_alt(DEADLINE_DUTIES)})\b.*\b({_WHEN})\b|\b({_WHEN}) (phai|can) "
                          rf"({_alt(DEADLINE_DUTIES)})\b"),
-              re.compile(rf"\b({_alt(DEADLINE_VALUES)}|quy (i|ii|iii|iv|\d)|(truoc|den|vao|trong) ({_DATE}))\b"),
+              re.compile(rf"\b({_alt(DEADLINE_VALUES)}|{_QUARTER}|(truoc|den|vao|trong) ({_DATE}))\b"),
               (*DEADLINE_CUES, *WHEN_FORMS, "han", "phai")),
     AskedKind("event_date", "thời gian tổ chức",
               re.compile(rf"\b({_WHEN})\b"),
-              re.compile(r"\b(ngay \d{1,2}|\d{1,2}/\d{1,2}|thang \d{1,2}|quy (i|ii|iii|iv|\d)|dip|nam 20\d\d)\b"),
+              re.compile(rf"\b({_DATE}|dip|nam 20\d\d)\b"),
               (*WHEN_FORMS, "thoi gian", "ngay")),
     AskedKind("person", "người giữ chức vụ",
               re.compile(rf"\b({_alt(ROLE_HEADS)})\b.*\b({_alt(WHO_FORMS)})\b|\b(ai la|ai dang la) "
@@ -145,7 +147,7 @@ _UNITS = frozenset(("tinh", "thanh pho", "huyen", "thi xa", *(fold(u) for u in L
 # "số 02-CT/TU ngày 05/8/2025", "Kế hoạch 12/KH-UBND, ngày 3 tháng 4 năm 2025": a document's own date
 _DOC_DATE = re.compile(r"(\b\d+[\w.]*[/-][\w./-]*[a-z][\w./-]*)\s*,?\s*(ngay \d{1,2}( thang |/|-)\d{1,2}"
                        r"((/|-| nam )\d{4})?)")
-_DAY = re.compile(r"\b(ngay \d{1,2}|\d{1,2}/\d{1,2}|thang \d{1,2})\b")
+_DAY = re.compile(rf"\b({_DAY_FORMS})\b")
 _ASKS_DAY = re.compile(r"\b(ngay nao|hom nao|ngay may|thang nao)\b")
 _EVENT_NOUN = re.compile(rf"\b({_alt(EVENT_NOUNS)})\b")
 _DOC_TYPE = re.compile(rf"\b({_alt(tuple(QUERY_TYPES))})\b")

@@ -124,10 +124,12 @@ def asks_document_date(question: str, metas: Sequence[DocumentMeta]) -> bool:
     """Whether a "when" question asks for a document's own date: said with an issue word ("ban hành ngày nào",
     "ký ngày mấy"), or naming nothing but the document ("Kế hoạch tuyên truyền của MTTQ Khánh Hòa ngày nào?": every
     word is in its type, title, issuer or place). "Từ ngày nào luật phải được thực hiện thống nhất?" asks for a date
-    the plan sets, never for the plan's own date."""
+    the plan sets, and a deadline ("hạn chót", "chậm nhất") is never the plan's own date."""
     kind = asked_kind(question)
     if kind is None or kind.name == "issue_date":
         return True
+    if kind.name == "deadline":
+        return False  # a deadline is never the plan's date of issue
     named = " ".join(fold(f"{m.doc_type or ''} {m.title or ''} {m.issuer or ''} {m.province or ''} {m.place or ''}")
                      for m in metas)
     known = set(re.findall(r"[a-z0-9]+", named)) | STOPWORDS | _WHEN_SYLLABLES
@@ -142,8 +144,6 @@ def route(question: str, metas: Sequence[DocumentMeta], *, is_directive: bool) -
     fields = meta_fields(question)
     if _OTHER_TYPES.search(q) and not re.search(r"\b(ke hoach|kh|van ban nay)\b", q):
         fields = []  # the date/number asked is a cited directive's, not a plan's: the registry answers
-    if re.search(r"\b(han chot|thoi han|han nop|han cuoi|cham nhat|truoc ngay)\b", q):
-        fields = [f for f in fields if f != "date"]  # a deadline is not the plan's date of issue
     if _EVENT.search(q) and not re.search(r"\b(ban hanh|ky)\b", q):
         fields = [f for f in fields if f != "date"]  # when an event takes place is not the plan's date of issue
     if "date" in fields and not asks_document_date(question, [m for m in metas if m.doc_id in docs] or metas):
