@@ -55,9 +55,9 @@ from rag.assistant import Assistant
 from rag.config import PROJECT_ROOT, Settings
 from rag.embeddings import CachedEmbedder
 from rag.errors import PlanbotError
+from rag.ingest import passage_text
 from rag.interfaces import Closes, Embedder, Generator, Loads
 from rag.lexicon.sentences import ITEM_ENDS, sentence_pieces
-from rag.text import normalize
 
 log = logging.getLogger(__name__)
 
@@ -549,7 +549,8 @@ def _measure_synthetic(settings: Settings, work: Path, sources: Sequence[Path], 
     gc.collect()
 
     if report.chunks < requested:
-        base = cold.embedder.embed_batch([normalize(c.index_text()) for c in cold.catalog.chunks()])
+        base = cold.embedder.embed_batch([passage_text(c, header=settings.embed_doc_header)
+                                          for c in cold.catalog.chunks()])
         corpus = synthetic_corpus(sources, work / "synthetic-approx", chunks=requested, seed=1)
         data = work / "data-synthetic-approx"
         approx = Assistant(_bench_settings(settings, data), embedder=ApproxEmbedder(base, inner))

@@ -291,10 +291,10 @@ def _display(path: Path) -> str:
 
 
 def _chunk_texts(settings: Settings, limit: int) -> list[str]:
-    from rag.text import normalize
+    from rag.ingest import passage_text
 
     assistant = Assistant(settings)
-    texts = [normalize(c.index_text()) for c in assistant.catalog.chunks()]
+    texts = [passage_text(c, header=settings.embed_doc_header) for c in assistant.catalog.chunks()]
     return texts[:limit]
 
 

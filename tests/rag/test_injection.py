@@ -30,13 +30,19 @@ def obedient(messages: Sequence[dict[str, str]]) -> str:
     return "Tuyên truyền trên đài truyền thanh cơ sở [1]."
 
 
-def test_planted_instruction_does_not_reach_the_answer(tmp_path: Path) -> None:
+@pytest.fixture()
+def planted(tmp_path: Path) -> tuple[Assistant, ScriptedGenerator]:
+    """An assistant over the planted plan, with a model that obeys whatever its sources say."""
     doc = tmp_path / "ke-hoach-huyen-mau.txt"
     doc.write_text(PLANTED, encoding="utf-8")
     generator = ScriptedGenerator(obedient)
     assistant = Assistant(make_settings(tmp_path / "data"), generator=generator)
     assistant.ingest([doc])
+    return assistant, generator
 
+
+def test_planted_instruction_does_not_reach_the_answer(planted: tuple[Assistant, ScriptedGenerator]) -> None:
+    assistant, generator = planted
     answer = assistant.ask("Huyện Mẫu tuyên truyền trên đài truyền thanh về việc gì?")  # reaches the model
 
     assert generator.prompts, "the question should reach the model"
@@ -48,13 +54,8 @@ def test_planted_instruction_does_not_reach_the_answer(tmp_path: Path) -> None:
     assert all("99-NQ/TW" not in c.quote for c in answer.citations)
 
 
-def test_planted_instruction_is_not_listed_as_a_section_item(tmp_path: Path) -> None:
-    doc = tmp_path / "ke-hoach-huyen-mau.txt"
-    doc.write_text(PLANTED, encoding="utf-8")
-    generator = ScriptedGenerator(obedient)
-    assistant = Assistant(make_settings(tmp_path / "data"), generator=generator)
-    assistant.ingest([doc])
-
+def test_planted_instruction_is_not_listed_as_a_section_item(planted: tuple[Assistant, ScriptedGenerator]) -> None:
+    assistant, generator = planted
     answer = assistant.ask("Huyện Mẫu tuyên truyền bằng những hình thức nào?")
 
     assert answer.mode == "section" and not generator.prompts
