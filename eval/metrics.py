@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rag.evidence import STOPWORDS
 from rag.lexicon.sentences import citation_numbers, sentence_pieces, strip_citations
 from rag.text import canonical_number, fold, normalize, strip_diacritics
 
@@ -472,8 +473,6 @@ def _numbers(folded: str) -> set[str]:
 
 def _content_syllables(text: str) -> set[str]:
     """Folded content syllables of a sentence (see the definition above)."""
-    from rag.evidence import STOPWORDS
-
     out: set[str] = set()
     for index, syllable in enumerate(_SYLLABLE.findall(normalize(text))):
         folded = fold(syllable)
